@@ -1,0 +1,198 @@
+// Command-line wiring only: each command's handler lazy-imports its module so --help stays instant.
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import type { GlobalOptions } from './session.js';
+
+function positiveInt(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive whole number`);
+    return n;
+  };
+}
+
+function nonNegativeInt(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number`);
+    return n;
+  };
+}
+
+async function globals(cmd: Command): Promise<GlobalOptions> {
+  const o = cmd.optsWithGlobals() as { url?: string; private?: boolean; namespace?: string; color?: boolean };
+  const g: GlobalOptions = {
+    url: o.url,
+    private: o.private,
+    namespace: o.namespace ?? 'learn:',
+    color: o.color !== false && !process.env.NO_COLOR,
+  };
+  const { setColor } = await import('./ui/theme.js');
+  setColor(g.color && Boolean(process.stdout.isTTY || process.env.FORCE_COLOR));
+  return g;
+}
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('redis-learn')
+    .description('Graded Redis lessons, an interview quiz and a pipeline benchmark, against a real Redis server.')
+    .version('0.1.0', '-V, --version')
+    .option('--url <redis-url>', 'Redis to use (redis:// or rediss://; also REDIS_URL)')
+    .option('--private', 'always start a private redis-server, even if one answers on :6379')
+    .option('--namespace <prefix>', 'prefix of every key the tool writes', 'learn:')
+    .option('--no-color', 'plain output (also NO_COLOR)')
+    .showHelpAfterError('(run redis-learn --help for usage)')
+    .exitOverride()
+    .configureOutput({ outputError: (str, write) => write(str) });
+
+  program.action(async (_opts, cmd: Command) => {
+    const g = await globals(cmd);
+    if (!process.stdin.isTTY || !process.stdout.isTTY) {
+      program.outputHelp();
+      return;
+    }
+    const { homeCommand } = await import('./commands/home.js');
+    await homeCommand(g);
+  });
+
+  program
+    .command('lessons')
+    .description('list the lessons: id, title, level, minutes, status, score')
+    .option('--json', 'print the catalogue as JSON')
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      const { lessonsCommand } = await import('./commands/lessons.js');
+      await lessonsCommand(opts, await globals(cmd));
+    });
+
+  program
+    .command('lesson')
+    .description('run a lesson (resumes where you left off)')
+    .argument('<id>', 'lesson id, e.g. simple (see: redis-learn lessons)')
+    .option('--auto', 'run every step with no prompts, applying the reference solutions')
+    .option('--json', 'print one JSON object at the end and nothing else on stdout')
+    .option('--step <n>', 'start at step N (1-based)', positiveInt('--step'))
+    .option('--restart', 'start from step 1 even if you were part-way through')
+    .option('--records <n>', 'records to generate in bulk lessons', positiveInt('--records'))
+    .action(async (id: string, opts: LessonCliOptions, cmd: Command) => {
+      const { lessonCommand } = await import('./commands/lesson.js');
+      await lessonCommand(id, opts, await globals(cmd));
+    });
+
+  program
+    .command('repl')
+    .description('a redis-cli-like prompt inside the sandbox: history, completion, hints, timings, keys touched')
+    .action(async (_opts, cmd: Command) => {
+      const { replCommand } = await import('./commands/repl.js');
+      await replCommand(await globals(cmd));
+    });
+
+  program
+    .command('quiz')
+    .description('interview questions with spaced repetition')
+    .option('--topic <topic>', 'only this topic (see --list)')
+    .option('--level <level>', 'beginner, intermediate or advanced')
+    .option('--count <n>', 'questions in this round', positiveInt('--count'), 10)
+    .option('--review', 'due cards first (spaced repetition)')
+    .option('--seed <n>', 'reproducible question order', nonNegativeInt('--seed'))
+    .option('--list', 'print the question bank instead of asking')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: QuizCliOptions, cmd: Command) => {
+      const { quizCommand } = await import('./commands/quiz.js');
+      await quizCommand(opts, await globals(cmd));
+    });
+
+  program
+    .command('bench')
+    .description('bulk-loading benchmark: pipelines and friends, against the server’s own ceiling')
+    .addOption(new Option('--workload <name>', 'what to load').choices(['users', 'set']).default('users'))
+    .option('--records <n>', 'records to load', positiveInt('--records'), 20000)
+    .option('--strategies <list>', 'comma-separated strategies (default: all)')
+    .option('--ceiling', 'also run redis-benchmark against the same server for the ceiling')
+    .option('--json', 'print one JSON object and nothing else on stdout')
+    .action(async (opts: BenchCliOptions, cmd: Command) => {
+      const { benchCommand } = await import('./commands/bench.js');
+      await benchCommand(opts, await globals(cmd));
+    });
+
+  program
+    .command('progress')
+    .description('your lessons and quiz progress')
+    .option('--json', 'print progress as JSON')
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      const { progressCommand } = await import('./commands/progress.js');
+      await progressCommand(opts, await globals(cmd));
+    });
+
+  program
+    .command('reset')
+    .description("remove a lesson's keys and progress (only keys redis-learn created)")
+    .argument('[lesson]', 'lesson id')
+    .option('--all', 'every lesson, the REPL sandbox and the quiz')
+    .option('--json', 'print what was removed as JSON')
+    .action(async (lesson: string | undefined, opts: { all?: boolean; json?: boolean }, cmd: Command) => {
+      const { resetCommand } = await import('./commands/reset.js');
+      await resetCommand(lesson, opts, await globals(cmd));
+    });
+
+  program
+    .command('doctor')
+    .description('which server, version, modules, latency, RedisInsight, and what to do next')
+    .option('--json', 'print the findings as JSON')
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      const { doctorCommand } = await import('./commands/doctor.js');
+      await doctorCommand(opts, await globals(cmd));
+    });
+
+  return program;
+}
+
+export interface LessonCliOptions {
+  auto?: boolean;
+  json?: boolean;
+  step?: number;
+  restart?: boolean;
+  records?: number;
+}
+
+export interface QuizCliOptions {
+  topic?: string;
+  level?: string;
+  count: number;
+  review?: boolean;
+  seed?: number;
+  list?: boolean;
+  json?: boolean;
+}
+
+export interface BenchCliOptions {
+  workload: 'users' | 'set';
+  records: number;
+  strategies?: string;
+  ceiling?: boolean;
+  json?: boolean;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version are exits with code 0; everything else commander rejects is bad usage.
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      return 2;
+    }
+    const e = err as Error & { exitCode?: number };
+    if (e && typeof e.exitCode === 'number' && /Error$/.test(e.name)) {
+      process.stderr.write(`redis-learn: ${e.message}\n`);
+      return e.exitCode;
+    }
+    // Prompts cancelled with Ctrl-C or Ctrl-D end quietly.
+    if (e?.name === 'ExitPromptError' || e?.name === 'AbortPromptError') return 130;
+    const msg = e instanceof Error ? e.message : String(err);
+    process.stderr.write(`redis-learn: unexpected error: ${msg.split('\n')[0]}\n`);
+    if (process.env.REDIS_LEARN_DEBUG) process.stderr.write(`${e?.stack ?? ''}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,221 @@
+// State assertions for exercises, codecrafters-style: each shows expected vs actual.
+import type { Check, CheckResult, LessonContext } from './types.js';
+
+function result(pass: boolean, expected: string, actual: string): CheckResult {
+  return { pass, expected, actual };
+}
+
+const show = (v: unknown): string => (v === null || v === undefined ? '(nil)' : JSON.stringify(v));
+
+async function typeOf(ctx: LessonContext, key: string): Promise<string> {
+  return ctx.admin.type(key);
+}
+
+function wrongType(key: string, want: string, got: string): CheckResult {
+  return result(false, `${key} to be a ${want}`, got === 'none' ? `${key} does not exist` : `${key} is a ${got}`);
+}
+
+/** All checks must pass; reports the first failure. */
+export function all(...checks: Check[]): Check {
+  return async (ctx) => {
+    const passed: string[] = [];
+    for (const c of checks) {
+      const r = await c(ctx);
+      if (!r.pass) return r;
+      passed.push(r.actual);
+    }
+    return result(true, 'all conditions', passed.join('; '));
+  };
+}
+
+export function exists(name: string): Check {
+  return async (ctx) => {
+    const key = ctx.key(name);
+    const n = await ctx.admin.exists(key);
+    return result(n === 1, `${key} to exist`, n === 1 ? `${key} exists` : `${key} does not exist`);
+  };
+}
+
+export function notExists(name: string): Check {
+  return async (ctx) => {
+    const key = ctx.key(name);
+    const n = await ctx.admin.exists(key);
+    return result(n === 0, `${key} not to exist`, n === 0 ? `${key} is gone` : `${key} still exists`);
+  };
+}
+
+export function typeIs(name: string, type: string): Check {
+  return async (ctx) => {
+    const key = ctx.key(name);
+    const t = await typeOf(ctx, key);
+    return t === type ? result(true, `${key} to be a ${type}`, `${key} is a ${type}`) : wrongType(key, type, t);
+  };
+}
+
+export function stringEquals(name: string, value: string): Check {
+  return async (ctx) => {
+    const key = ctx.key(name);
+    const t = await typeOf(ctx, key);
+    if (t !== 'string') return wrongType(key, 'string', t);
+    const v = await ctx.admin.get(key);
+    return result(v === value, `${key} = ${show(value)}`, `${key} = ${show(v)}`);
+  };
+}
+
+/** The string parses as a number within [min, max]. */
+export function numberBetween(name: string, min: number, max: number): Check {
+  return async (ctx) => {
+    const key = ctx.key(name);
+    const t = await typeOf(ctx, key);
+    if (t !== 'string') return wrongType(key, 'string', t);
+    const v = await ctx.admin.get(key);
+    const n = Number(v);
+    return result(Number.isFinite(n) && n >= min && n <= max, `${key} between ${min} and ${max}`, `${key} = ${show(v)}`);
+  };
+}
+
+/** TTL in seconds within [min, max]. */
+export function ttlBetween(name: string, min: number, max: number): Check {
+  return async (ctx) => {
+    const key = ctx.key(name);
+    const pttl = await ctx.admin.pttl(key);
+    const actual = pttl === -2 ? `${key} does not exist` : pttl === -1 ? `${key} TTL -1 (no expiry)` : `${key} TTL ${(pttl / 1000).toFixed(1)} s`;
+    const s = pttl / 1000;
+    return result(pttl >= 0 && s >= min - 1 && s <= max, `${key} TTL ${min}..${max} s`, actual);
+  };
+}
+
+export function noTtl(name: string): Check {
+  return async (ctx) => {
+    const key = ctx.key(name);
+    const ttl = await ctx.admin.ttl(key);
+    const actual = ttl === -2 ? `${key} does not exist` : ttl === -1 ? `${key} has no expiry` : `${key} TTL ${ttl} s`;
+    return result(ttl === -1, `${key} to exist with no expiry`, actual);
+  };
+}
+
+/** The hash holds these fields with these values (other fields allowed). */
+export function hashHas(name: string, fields: Record<string, string>): Check {
+  return async (ctx) => {
+    const key = ctx.key(name);
+    const t = await typeOf(ctx, key);
+    if (t !== 'hash') return wrongType(key, 'hash', t);
+    const names = Object.keys(fields);
+    const vals = await ctx.admin.hmget(key, ...names);
+    for (let i = 0; i < names.length; i++) {
+      if (vals[i] !== fields[names[i]!]) {
+        return result(false, `${key} field ${names[i]} = ${show(fields[names[i]!])}`, `${names[i]} = ${show(vals[i])}`);
+      }
+    }
+    return result(true, `${key} fields ${names.join(', ')}`, `${key} has ${names.map((n) => `${n}=${fields[n]}`).join(', ')}`);
+  };
+}
+
+/** The hash does not have this field. */
+export function hashLacks(name: string, field: string): Check {
+  return async (ctx) => {
+    const key = ctx.key(name);
+    const has = await ctx.admin.hexists(key, field);
+    return result(has === 0, `${key} without field ${field}`, has ? `${key} still has ${field}` : `${key} has no ${field}`);
+  };
+}
+
+/** The list holds exactly these items, in order. */
+export function listEquals(name: string, items: string[]): Check {
+  return async (ctx) => {
+    const key = ctx.key(name);
+    const t = await typeOf(ctx, key);
+    if (t !== 'list') return wrongType(key, 'list', t);
+    const got = await ctx.admin.lrange(key, 0, -1);
+    return result(show(got) === show(items), `${key} = ${show(items)}`, `${key} = ${show(got)}`);
+  };
+}
+
+/** The set holds exactly these members. */
+export function setEquals(name: string, members: string[]): Check {
+  return async (ctx) => {
+    const key = ctx.key(name);
+    const t = await typeOf(ctx, key);
+    if (t !== 'set') return wrongType(key, 'set', t);
+    const got = (await ctx.admin.smembers(key)).sort();
+    const want = [...members].sort();
+    return result(show(got) === show(want), `${key} = {${want.join(', ')}}`, `${key} = {${got.join(', ')}}`);
+  };
+}
+
+/** The sorted set holds exactly these members with these scores, in rank order. */
+export function zsetEquals(name: string, entries: [string, number][]): Check {
+  return async (ctx) => {
+    const key = ctx.key(name);
+    const t = await typeOf(ctx, key);
+    if (t !== 'zset') return wrongType(key, 'zset', t);
+    const flat = await ctx.admin.zrange(key, '0', '-1', 'WITHSCORES');
+    const got: string[] = [];
+    for (let i = 0; i < flat.length; i += 2) got.push(`${flat[i]}:${Number(flat[i + 1])}`);
+    const want = entries.map(([m, s]) => `${m}:${s}`);
+    return result(show(got) === show(want), `${key} = ${want.join(' ')}`, `${key} = ${got.join(' ') || '(empty)'}`);
+  };
+}
+
+export function zscoreEquals(name: string, member: string, score: number): Check {
+  return async (ctx) => {
+    const key = ctx.key(name);
+    const s = await ctx.admin.zscore(key, member);
+    return result(s !== null && Number(s) === score, `${key} score of ${member} = ${score}`, `score of ${member} = ${s ?? '(nil)'}`);
+  };
+}
+
+export function lengthIs(name: string, n: number): Check {
+  return async (ctx) => {
+    const key = ctx.key(name);
+    const t = await typeOf(ctx, key);
+    const len =
+      t === 'list' ? await ctx.admin.llen(key)
+      : t === 'set' ? await ctx.admin.scard(key)
+      : t === 'zset' ? await ctx.admin.zcard(key)
+      : t === 'hash' ? await ctx.admin.hlen(key)
+      : t === 'stream' ? await ctx.admin.xlen(key)
+      : t === 'string' ? await ctx.admin.strlen(key)
+      : 0;
+    return result(len === n, `${key} length ${n}`, t === 'none' ? `${key} does not exist` : `${key} length ${len}`);
+  };
+}
+
+export function encodingIs(name: string, encoding: string): Check {
+  return async (ctx) => {
+    const key = ctx.key(name);
+    const enc = (await ctx.admin.call('OBJECT', 'ENCODING', key).catch(() => null)) as string | null;
+    return result(enc === encoding, `${key} encoding ${encoding}`, enc ? `${key} encoding ${enc}` : `${key} does not exist`);
+  };
+}
+
+/** Some command the learner typed in this exercise got a reply satisfying `pred`. */
+export function learnerReply(description: string, pred: (reply: unknown, args: string[]) => boolean): Check {
+  return async (ctx) => {
+    const hit = ctx.history.find((c) => !c.error && pred(c.reply, c.args));
+    const last = ctx.history.at(-1);
+    return result(
+      Boolean(hit),
+      description,
+      hit ? `${hit.command} → ${JSON.stringify(hit.reply)}` : last ? `last reply ${JSON.stringify(last.reply ?? last.error)}` : 'no command yet',
+    );
+  };
+}
+
+/** The learner used one of these commands (e.g. must use INCR, not GET + SET). */
+export function learnerUsed(...commands: string[]): Check {
+  const want = commands.map((c) => c.toUpperCase());
+  return async (ctx) => {
+    const used = ctx.history.map((c) => String(c.args[0]).toUpperCase());
+    const ok = used.some((u) => want.includes(u));
+    return result(ok, `a ${want.join(' or ')} command`, used.length ? `you used ${[...new Set(used)].join(', ')}` : 'no command yet');
+  };
+}
+
+/** A custom check with a description. */
+export function custom(expected: string, fn: (ctx: LessonContext) => Promise<{ pass: boolean; actual: string }>): Check {
+  return async (ctx) => {
+    const r = await fn(ctx);
+    return result(r.pass, expected, r.actual);
+  };
+}

@@ -1,0 +1,47 @@
+// Builds the LessonContext a lesson's (or quiz question's) functions receive.
+import type { Redis } from 'ioredis';
+import type { RecordedCommand } from '../../redis/recorder.js';
+import type { Sandbox } from '../../redis/sandbox.js';
+import { createProgressBar } from '../../ui/progress-bar.js';
+import { renderTable } from '../../ui/table.js';
+import type { LessonContext, LessonOptions } from './types.js';
+
+export interface ContextOptions {
+  scope: string;
+  options?: LessonOptions;
+  interactive?: boolean;
+  /** Where narration goes; defaults to stdout. --json runs pass a sink that keeps stdout clean. */
+  write?: (line: string) => void;
+}
+
+export interface OwnedContext extends LessonContext {
+  /** Closes the extra connections made by clients(). */
+  dispose(): Promise<void>;
+}
+
+export function createContext(sb: Sandbox, opts: ContextOptions): OwnedContext {
+  const write = opts.write ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const pool: Redis[] = [];
+  const history: RecordedCommand[] = [];
+  return {
+    sb,
+    redis: sb.client,
+    admin: sb.admin,
+    key: (name: string) => sb.key(name),
+    options: opts.options ?? {},
+    scope: opts.scope,
+    claim: (keys) => sb.claim(opts.scope, keys),
+    say: (text) => write(`  ${sb.expand(text)}`),
+    table: (head, rows) => write(renderTable(head, rows, { indent: 2 })),
+    progress: (total, label) => createProgressBar(total, label),
+    async clients(n: number) {
+      while (pool.length < n) pool.push(...(await sb.extraClients(Math.min(n - pool.length, 25))));
+      return pool.slice(0, n);
+    },
+    history,
+    interactive: opts.interactive ?? false,
+    async dispose() {
+      for (const c of pool.splice(0)) c.disconnect();
+    },
+  };
+}

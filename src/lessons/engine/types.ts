@@ -1,0 +1,128 @@
+// What a lesson is: typed data (steps) plus small check functions. The engine names no lesson.
+import type { Redis } from 'ioredis';
+import type { RecordedCommand } from '../../redis/recorder.js';
+import type { Sandbox } from '../../redis/sandbox.js';
+import type { ProgressBar } from '../../ui/progress-bar.js';
+
+export type Level = 'Beginner' | 'Intermediate' | 'Advanced' | 'Expert';
+export const LEVELS: readonly Level[] = ['Beginner', 'Intermediate', 'Advanced', 'Expert'];
+
+export interface LessonOptions {
+  /** `--records N`: how many records a bulk lesson generates. */
+  records?: number;
+}
+
+/** Everything a step's functions may use. Texts and commands may contain {ns}, replaced by the namespace. */
+export interface LessonContext {
+  sb: Sandbox;
+  /** The recorded connection: every command sent on it is printed with reply, time and keys. */
+  redis: Redis;
+  /** An unrecorded connection, for checks and measurements the learner should not see as lesson commands. */
+  admin: Redis;
+  /** namespace + name. */
+  key(name: string): string;
+  options: LessonOptions;
+  /** The lesson id: the scope its keys are owned under. */
+  scope: string;
+  /** Records keys this lesson is about to create, so reset can remove them. Call before writing. */
+  claim(keys: readonly string[]): Promise<void>;
+  /** Prints a line of narration (a result, a measurement). */
+  say(text: string): void;
+  /** Prints a table. */
+  table(head: string[], rows: (string | number)[][]): void;
+  /** A progress bar on stderr when it is a TTY, silent otherwise. */
+  progress(total: number, label: string): Promise<ProgressBar>;
+  /** n extra unrecorded connections, closed when the lesson ends. */
+  clients(n: number): Promise<Redis[]>;
+  /** The learner's commands in the current exercise, oldest first (empty outside exercises). */
+  history: RecordedCommand[];
+  /** True when a person is at the keyboard (TTY, not --auto). */
+  interactive: boolean;
+}
+
+export interface CheckResult {
+  pass: boolean;
+  /** What the check wanted, e.g. `learn:visits TTL 1..60 s`. */
+  expected: string;
+  /** What the server holds, e.g. `-1 (no expiry)`. */
+  actual: string;
+}
+
+export type Check = (ctx: LessonContext) => Promise<CheckResult>;
+
+interface StepBase {
+  /** Unique within the lesson, kebab-case. */
+  id: string;
+  title: string;
+  /** Prose shown before the step runs. */
+  text?: string;
+}
+
+/** Text only. */
+export interface ExplainStep extends StepBase {
+  kind: 'explain';
+  text: string;
+}
+
+/** Commands the lesson sends and prints, one command line each (redis-cli quoting). */
+export interface RunStep extends StepBase {
+  kind: 'run';
+  commands: string[];
+}
+
+/** A pattern function runs; every command it sends on ctx.redis is printed (long runs are summarised). */
+export interface CodeStep extends StepBase {
+  kind: 'code';
+  run(ctx: LessonContext): Promise<void>;
+}
+
+export interface RaceVariant {
+  label: string;
+  /** True for the correct version: the generic test requires it to lose nothing. */
+  atomic: boolean;
+  setup?(ctx: LessonContext): Promise<void>;
+  /** One concurrent client's work; `i` is its index. */
+  worker(client: Redis, i: number, ctx: LessonContext): Promise<void>;
+  /** What the run should have produced and what it did. */
+  measure(ctx: LessonContext): Promise<{ expected: number; actual: number; unit: string }>;
+}
+
+/** Concurrent clients run the naive and the correct version; the counts are shown side by side. */
+export interface RaceStep extends StepBase {
+  kind: 'race';
+  clients: number;
+  variants: RaceVariant[];
+}
+
+/** The learner types commands; after each one the check inspects the server. */
+export interface ExerciseStep extends StepBase {
+  kind: 'exercise';
+  /** The task, shown as "Exercise N (P pts): task". */
+  text: string;
+  points: number;
+  /** Brings the server to the exercise's starting state (run unprinted before the prompt). */
+  setup?: string[] | ((ctx: LessonContext) => Promise<void>);
+  check: Check;
+  /** Tier 1: a nudge; tier 2: the command's name and syntax. Tier 3 is the solution itself. */
+  hints: [string, string];
+  /** The reference solution: command lines the learner could type. */
+  solution: string[];
+}
+
+export type Step = ExplainStep | RunStep | CodeStep | RaceStep | ExerciseStep;
+export type StepKind = Step['kind'];
+
+export interface Lesson {
+  id: string;
+  title: string;
+  level: Level;
+  /** Estimated minutes for a learner. */
+  minutes: number;
+  summary: string;
+  /**
+   * Key names (without the namespace, glob patterns allowed) the lesson may create. The lesson refuses
+   * to start if any of them exists and was not created by redis-learn.
+   */
+  keys: string[];
+  steps: Step[];
+}

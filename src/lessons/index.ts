@@ -1,0 +1,9 @@
+// The lesson registry: adding a lesson = one file in src/lessons/ and one line here, in learning order.
+import type { Lesson } from './engine/types.js';
+
+export const LESSONS: Lesson[] = [
+];
+
+export function findLesson(id: string): Lesson | undefined {
+  return LESSONS.find((l) => l.id === id);
+}

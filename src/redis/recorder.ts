@@ -1,0 +1,99 @@
+// Sees every command a lesson, a pattern or the learner sends: command line, reply, round-trip time, keys.
+import type { Redis } from 'ioredis';
+import { extractKeys, isWrite, type CommandTable } from './capabilities.js';
+import { commandLine } from './tokenize.js';
+
+export interface RecordedCommand {
+  /** The command line as redis-cli would echo it. */
+  command: string;
+  args: string[];
+  reply: unknown;
+  error?: string;
+  /** Round-trip time in milliseconds, microsecond precision. */
+  ms: number;
+  keys: string[];
+  write: boolean;
+}
+
+interface IoredisCommand {
+  name: string;
+  args: unknown[];
+  promise: Promise<unknown>;
+}
+
+type Listener = (c: RecordedCommand) => void;
+
+const ARG_PREVIEW = 200;
+
+function argToString(a: unknown): string {
+  if (Buffer.isBuffer(a)) return a.length > ARG_PREVIEW ? `${a.subarray(0, ARG_PREVIEW).toString()}…` : a.toString();
+  const s = String(a);
+  return s.length > ARG_PREVIEW ? `${s.slice(0, ARG_PREVIEW)}…` : s;
+}
+
+export class Recorder {
+  private listeners = new Set<Listener>();
+  private detail: RecordedCommand[] = [];
+  private count = 0;
+  private touched = new Set<string>();
+  private written = new Set<string>();
+  /** How many commands a step keeps in detail; the rest are only counted. */
+  detailLimit = 500;
+
+  constructor(readonly table: CommandTable) {}
+
+  /** Routes every command of this client through the recorder (pipelines and MULTI included). */
+  attach(client: Redis): void {
+    const target = client as unknown as { sendCommand: (cmd: IoredisCommand, ...rest: unknown[]) => unknown };
+    const original = target.sendCommand.bind(client);
+    target.sendCommand = (cmd: IoredisCommand, ...rest: unknown[]) => {
+      const start = process.hrtime.bigint();
+      const result = original(cmd, ...rest);
+      {
+        const args = [String(cmd.name).toUpperCase(), ...cmd.args.map(argToString)];
+        const finish = (reply: unknown, error?: string) => {
+          const ms = Math.round(Number(process.hrtime.bigint() - start) / 1000) / 1000;
+          this.push({
+            command: commandLine(args),
+            args,
+            reply,
+            error,
+            ms,
+            keys: extractKeys(this.table, args),
+            write: isWrite(this.table, args),
+          });
+        };
+        cmd.promise.then(
+          (reply) => finish(reply),
+          (err: unknown) => finish(err instanceof Error ? err : new Error(String(err)), err instanceof Error ? err.message : String(err)),
+        );
+      }
+      return result;
+    };
+  }
+
+  private push(rec: RecordedCommand): void {
+    this.count++;
+    for (const k of rec.keys) {
+      this.touched.add(k);
+      if (rec.write) this.written.add(k);
+    }
+    if (this.detail.length < this.detailLimit) this.detail.push(rec);
+    for (const l of this.listeners) l(rec);
+  }
+
+  onCommand(fn: Listener): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** Everything recorded since the last take(), then starts afresh. */
+  take(): { commands: RecordedCommand[]; total: number; touched: string[]; written: string[] } {
+    const out = { commands: this.detail, total: this.count, touched: [...this.touched], written: [...this.written] };
+    this.detail = [];
+    this.count = 0;
+    this.touched = new Set();
+    this.written = new Set();
+    return out;
+  }
+}

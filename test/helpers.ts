@@ -1,0 +1,51 @@
+// Shared test helpers: a sandbox on the suite's server in its own db and namespace, and the built CLI.
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { inject } from 'vitest';
+import { connectRedis } from '../src/redis/connect.js';
+import { Sandbox } from '../src/redis/sandbox.js';
+
+export const ROOT = resolve(import.meta.dirname, '..');
+export const CLI = join(ROOT, 'bin', 'redis-learn.js');
+
+/** The suite server's URL for database `db` (each test file uses its own db so files can run in parallel). */
+export function serverUrl(db = 0): string {
+  return `${inject('redisUrl')}/${db}`;
+}
+
+export async function openSandbox(db: number, namespace = 'learn:'): Promise<Sandbox> {
+  const conn = await connectRedis({ url: serverUrl(db) });
+  return Sandbox.open(conn, namespace);
+}
+
+export function tempConfigHome(): string {
+  return mkdtempSync(join(tmpdir(), 'redis-learn-test-'));
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI as a child process without a TTY. */
+export function runCli(args: string[], opts: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+  return new Promise((resolvePromise) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...process.env, NO_COLOR: '1', ...opts.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code, stdout, stderr });
+    });
+    child.stdin.end(opts.input ?? '');
+  });
+}
