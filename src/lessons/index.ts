@@ -1,7 +1,9 @@
 // The lesson registry: adding a lesson = one file in src/lessons/ and one line here, in learning order.
 import type { Lesson } from './engine/types.js';
+import { simpleLesson } from './simple.js';
 
 export const LESSONS: Lesson[] = [
+  simpleLesson,
 ];
 
 export function findLesson(id: string): Lesson | undefined {

@@ -29,6 +29,8 @@ export interface CardState {
   lastGrade?: number;
   /** For a card made from a missed exercise: "lesson:<id>:<step>". */
   source?: string;
+  /** For a card made from a missed exercise: the exercise's title, shown when it comes up for review. */
+  title?: string;
 }
 
 export interface QuizRound {

@@ -80,8 +80,11 @@ async function open(url: string, connectTimeout: number): Promise<Redis> {
   } catch (err) {
     throw new ConnectionError(`bad Redis URL ${redactUrl(url)}: ${errorMessage(err)}`);
   }
-  // Without a listener ioredis prints "Unhandled error event" with a stack.
-  client.on('error', () => {});
+  // Without a listener ioredis prints "Unhandled error event" with a stack; the event also carries the real cause.
+  let cause: unknown;
+  client.on('error', (e: unknown) => {
+    cause ??= e;
+  });
   const timer = new Promise<never>((_, reject) =>
     setTimeout(() => reject(new Error('connect timed out')), connectTimeout + 500).unref(),
   );
@@ -89,7 +92,7 @@ async function open(url: string, connectTimeout: number): Promise<Redis> {
     await Promise.race([client.connect(), timer]);
   } catch (err) {
     client.disconnect();
-    throw explain(err, redactUrl(url));
+    throw explain(cause ?? err, redactUrl(url));
   }
   return client;
 }

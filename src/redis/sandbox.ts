@@ -97,7 +97,7 @@ export class Sandbox {
   }
 
   /** Existing keys matching namespace+pattern that the tool did not create. */
-  async foreign(patterns: readonly string[]): Promise<string[]> {
+  async foreign(patterns: readonly string[], limit = Infinity): Promise<string[]> {
     const found: string[] = [];
     for (const pattern of patterns) {
       const full = this.ns + pattern;
@@ -110,14 +110,14 @@ export class Sandbox {
         const [next, keys] = await this.admin.scan(cursor, 'MATCH', full, 'COUNT', 1000);
         cursor = next;
         found.push(...(await this.notOurs(keys.filter((k) => k !== this.metaKey))));
-      } while (cursor !== '0' && found.length < 50);
+      } while (cursor !== '0' && found.length < limit);
     }
     return [...new Set(found)];
   }
 
   /** Refuses to go on when keys this scope will create already exist and are not the tool's. */
   async assertNoForeign(patterns: readonly string[], what: string): Promise<void> {
-    const bad = await this.foreign(patterns);
+    const bad = await this.foreign(patterns, 50);
     if (bad.length) {
       const list = bad.slice(0, 5).join(', ') + (bad.length > 5 ? ` and ${bad.length - 5} more` : '');
       throw new SafetyError(

@@ -13,7 +13,7 @@ export function renderTable(head: string[], rows: (string | number)[][], opts: T
   const t = new Table({
     head: head.map((h) => (color ? c.bold(h) : h)),
     style: { head: [], border: color ? ['grey'] : [], compact: true, 'padding-left': 1, 'padding-right': 1 },
-    colAligns: opts.align,
+    colAligns: opts.align ?? [],
     chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
   });
   for (const r of rows) t.push(r.map((x) => String(x)));

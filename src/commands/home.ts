@@ -1,0 +1,99 @@
+// The home menu (`redis-learn` in a terminal): continue, lessons by level, quiz, review, bench, REPL, progress, quit.
+import { LEVELS } from '../lessons/engine/types.js';
+import { loadProgress } from '../progress/store.js';
+import type { GlobalOptions } from '../session.js';
+import { c } from '../ui/theme.js';
+import { catalogue } from './lessons.js';
+import { quizStatus } from './quiz-status.js';
+
+type Choice = { name: string; value: string; description?: string };
+
+export async function homeCommand(g: GlobalOptions): Promise<void> {
+  const { select, Separator } = await import('@inquirer/prompts');
+  for (;;) {
+    const lessons = catalogue();
+    const quiz = await quizStatus(loadProgress());
+    const current = lessons.find((l) => l.status === 'in progress') ?? lessons.find((l) => l.status === 'new');
+    const choices: (Choice | InstanceType<typeof Separator>)[] = [];
+    if (current) {
+      choices.push({
+        name:
+          current.status === 'in progress'
+            ? `Continue: ${current.title} (step ${current.currentStep + 1}/${current.steps})`
+            : `Start: ${current.title} (${current.level}, ~${current.minutes} min)`,
+        value: `lesson:${current.id}`,
+      });
+    }
+    choices.push({ name: 'Lessons by level', value: 'lessons' });
+    choices.push({ name: 'Quiz: interview questions', value: 'quiz' });
+    choices.push({ name: `Review (${quiz.due} due)`, value: 'review' });
+    choices.push({ name: 'Bench: pipelines vs round trips', value: 'bench' });
+    choices.push({ name: 'REPL: a sandboxed redis-cli', value: 'repl' });
+    choices.push({ name: 'Progress', value: 'progress' });
+    choices.push({ name: 'Quit', value: 'quit' });
+    const done = lessons.filter((l) => l.status === 'done').length;
+    const pick = await select({
+      message: `redis-learn ${c.dim(`· ${done}/${lessons.length} lessons done · quiz: ${quiz.line}`)}`,
+      choices,
+      pageSize: 12,
+    });
+    if (pick === 'quit') return;
+    if (pick === 'lessons') {
+      const byLevel: (Choice | InstanceType<typeof Separator>)[] = [];
+      for (const level of LEVELS) {
+        const ls = lessons.filter((l) => l.level === level);
+        if (!ls.length) continue;
+        byLevel.push(new Separator(c.dim(`── ${level}`)));
+        for (const l of ls) {
+          const status = l.status === 'done' ? `✓ ${l.bestScore}/${l.maxScore}` : l.status === 'in progress' ? `step ${l.currentStep + 1}/${l.steps}` : 'new';
+          byLevel.push({ name: `${l.title.padEnd(48)} ${c.dim(`${l.id} · ~${l.minutes} min · ${status}`)}`, value: `lesson:${l.id}` });
+        }
+      }
+      byLevel.push(new Separator(' '));
+      byLevel.push({ name: '← back', value: 'back' });
+      const l = await select({ message: 'Lessons', choices: byLevel, pageSize: 16 });
+      if (l === 'back') continue;
+      await runSafely(() => runLesson(l.slice('lesson:'.length), g));
+      continue;
+    }
+    if (pick.startsWith('lesson:')) {
+      await runSafely(() => runLesson(pick.slice('lesson:'.length), g));
+      continue;
+    }
+    if (pick === 'quiz' || pick === 'review') {
+      const { quizCommand } = await import('./quiz.js');
+      await runSafely(() => quizCommand({ count: 10, review: pick === 'review' }, g));
+      continue;
+    }
+    if (pick === 'bench') {
+      const { benchCommand } = await import('./bench.js');
+      await runSafely(() => benchCommand({ workload: 'users', records: 20000 }, g));
+      continue;
+    }
+    if (pick === 'repl') {
+      const { replCommand } = await import('./repl.js');
+      await runSafely(() => replCommand(g));
+      continue;
+    }
+    if (pick === 'progress') {
+      const { progressCommand } = await import('./progress.js');
+      await progressCommand({}, g);
+    }
+  }
+}
+
+async function runLesson(id: string, g: GlobalOptions): Promise<void> {
+  const { lessonCommand } = await import('./lesson.js');
+  await lessonCommand(id, {}, g);
+}
+
+/** A failed action returns to the menu with its one-line message instead of ending the session. */
+async function runSafely(fn: () => Promise<unknown>): Promise<void> {
+  try {
+    await fn();
+  } catch (err) {
+    const e = err as Error;
+    if (e?.name === 'ExitPromptError') return;
+    process.stderr.write(`redis-learn: ${e?.message ?? String(err)}\n`);
+  }
+}

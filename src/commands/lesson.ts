@@ -1,0 +1,117 @@
+// `redis-learn lesson <id>`: resolves the lesson, resumes or starts it, saves progress after every step.
+import type { LessonCliOptions } from '../cli.js';
+import { UsageError } from '../errors.js';
+import { LESSONS, findLesson } from '../lessons/index.js';
+import { maxScore, runLesson, type LessonResult, type RunMode } from '../lessons/engine/runner.js';
+import { loadProgress, updateProgress } from '../progress/store.js';
+import { withSession, type GlobalOptions } from '../session.js';
+import { createLineReader } from '../ui/line-reader.js';
+import { c, sym } from '../ui/theme.js';
+
+export function unknownLesson(id: string): UsageError {
+  return new UsageError(`unknown lesson "${id}". Lessons: ${LESSONS.map((l) => l.id).join(', ')}`);
+}
+
+export async function lessonCommand(id: string, opts: LessonCliOptions, g: GlobalOptions): Promise<LessonResult> {
+  const lesson = findLesson(id);
+  if (!lesson) throw unknownLesson(id);
+  if (opts.step !== undefined && opts.step > lesson.steps.length) {
+    throw new UsageError(`lesson "${id}" has ${lesson.steps.length} steps; --step ${opts.step} is past the end`);
+  }
+  const tty = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  const mode: RunMode = opts.auto ? 'auto' : tty && !opts.json ? 'interactive' : 'stdin';
+  const lp = loadProgress().lessons[id];
+  let start = 0;
+  if (opts.step !== undefined) start = opts.step - 1;
+  else if (mode === 'interactive' && !opts.restart && lp && lp.currentStep > 0 && lp.currentStep < lesson.steps.length) {
+    start = lp.currentStep;
+  }
+  const stepIds = new Set(lesson.steps.slice(0, start).map((s) => s.id));
+  const earned = start > 0 && lp ? Object.fromEntries(Object.entries(lp.solved).filter(([k]) => stepIds.has(k))) : {};
+  const out = opts.json ? () => {} : (line: string) => process.stdout.write(`${line}\n`);
+  const input = mode === 'auto' ? undefined : createLineReader();
+  const max = maxScore(lesson);
+
+  let result: LessonResult;
+  try {
+    result = await withSession(g, { json: opts.json }, (sb) => {
+      // Counted only once the server answered: a failed connection is not an attempt.
+      updateProgress((p) => {
+        const cur = p.lessons[id];
+        p.lessons[id] = {
+          currentStep: start,
+          bestScore: cur?.bestScore ?? 0,
+          lastScore: Object.values(earned).reduce((a, b) => a + b, 0),
+          maxScore: max,
+          attempts: (cur?.attempts ?? 0) + (start === 0 ? 1 : 0),
+          solved: earned,
+          completedAt: cur?.completedAt,
+          updatedAt: new Date().toISOString(),
+        };
+      });
+      if (start > 0 && !opts.json) out(c.dim(`Resuming at step ${start + 1} (--restart starts over).`));
+      return runLesson(lesson, sb, {
+        mode,
+        startStep: start,
+        options: { records: opts.records },
+        out,
+        input,
+        earned,
+        confirm: async (q) => {
+          const line = await input?.next(`  ${q} [y/N] `);
+          return /^y(es)?$/i.test(line?.trim() ?? '');
+        },
+        onStep(next, _res, soFar) {
+          updateProgress((p) => {
+            const cur = p.lessons[id]!;
+            const score = Object.values(soFar).reduce((a, b) => a + b, 0);
+            cur.currentStep = next;
+            cur.solved = soFar;
+            cur.lastScore = score;
+            cur.maxScore = max;
+            cur.updatedAt = new Date().toISOString();
+            if (next >= lesson.steps.length) {
+              cur.completedAt = cur.updatedAt;
+              cur.bestScore = Math.max(cur.bestScore, score);
+            }
+          });
+        },
+      });
+    });
+  } finally {
+    input?.close();
+  }
+
+  if (result.missed.length) await rememberMissed(id, result.missed);
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    return result;
+  }
+  out('');
+  if (result.completed) {
+    const next = LESSONS[LESSONS.indexOf(lesson) + 1];
+    out(`${c.green(sym.ok)} ${c.bold(`${lesson.title} complete`)} — score ${result.score}/${result.maxScore}`);
+    if (result.missed.length) out(c.dim(`  ${result.missed.length} exercise(s) added to your review deck: redis-learn quiz --review`));
+    if (next) out(c.dim(`  next: redis-learn lesson ${next.id}  (${next.title}, ${next.level})`));
+  } else {
+    out(`Stopped with ${result.score}/${result.maxScore} pts so far. Progress saved: run ${c.bold(`redis-learn lesson ${id}`)} to continue.`);
+  }
+  return result;
+}
+
+/** Missed exercises become review cards, when the quiz module offers them. */
+async function rememberMissed(lessonId: string, stepIds: string[]): Promise<void> {
+  const lesson = findLesson(lessonId);
+  if (!lesson) return;
+  const modulePath = '../quiz/exercise-cards.js';
+  const mod = (await import(modulePath).catch(() => null)) as {
+    recordMissedExercise?: (p: import('../progress/store.js').Progress, lessonId: string, stepId: string, title: string) => void;
+  } | null;
+  if (!mod?.recordMissedExercise) return;
+  updateProgress((p) => {
+    for (const s of stepIds) {
+      const step = lesson.steps.find((st) => st.id === s);
+      mod.recordMissedExercise!(p, lessonId, s, step?.title ?? s);
+    }
+  });
+}

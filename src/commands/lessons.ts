@@ -1,0 +1,60 @@
+// `redis-learn lessons`: the catalogue with each lesson's status and score; needs no Redis.
+import { LESSONS } from '../lessons/index.js';
+import { maxScore } from '../lessons/engine/runner.js';
+import { lessonStatus, loadProgress, progressWarnings } from '../progress/store.js';
+import type { GlobalOptions } from '../session.js';
+import { renderTable } from '../ui/table.js';
+import { c } from '../ui/theme.js';
+
+export interface CatalogueEntry {
+  id: string;
+  title: string;
+  level: string;
+  minutes: number;
+  steps: number;
+  exercises: number;
+  status: 'new' | 'in progress' | 'done';
+  score: number;
+  bestScore: number;
+  maxScore: number;
+  currentStep: number;
+}
+
+export function catalogue(): CatalogueEntry[] {
+  const p = loadProgress();
+  return LESSONS.map((l) => {
+    const lp = p.lessons[l.id];
+    return {
+      id: l.id,
+      title: l.title,
+      level: l.level,
+      minutes: l.minutes,
+      steps: l.steps.length,
+      exercises: l.steps.filter((s) => s.kind === 'exercise').length,
+      status: lessonStatus(lp, l.steps.length),
+      score: lp?.lastScore ?? 0,
+      bestScore: lp?.bestScore ?? 0,
+      maxScore: maxScore(l),
+      currentStep: lp?.currentStep ?? 0,
+    };
+  });
+}
+
+export async function lessonsCommand(opts: { json?: boolean }, _g: GlobalOptions): Promise<void> {
+  const list = catalogue();
+  for (const w of progressWarnings.splice(0)) process.stderr.write(`warning: ${w}\n`);
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+    return;
+  }
+  const status = (e: CatalogueEntry) =>
+    e.status === 'done' ? c.green('done') : e.status === 'in progress' ? c.yellow(`step ${e.currentStep + 1}/${e.steps}`) : c.dim('new');
+  process.stdout.write(
+    `${renderTable(
+      ['id', 'title', 'level', 'min', 'exercises', 'status', 'best score'],
+      list.map((e) => [e.id, e.title, e.level, e.minutes, e.exercises, status(e), `${e.bestScore}/${e.maxScore}`]),
+      { align: ['left', 'left', 'left', 'right', 'right', 'left', 'right'] },
+    )}\n`,
+  );
+  process.stdout.write(c.dim('Start one with: redis-learn lesson <id>\n'));
+}

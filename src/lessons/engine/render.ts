@@ -1,0 +1,132 @@
+// How lesson output looks: command lines with reply and time, key tables, check verdicts.
+import type { Redis } from 'ioredis';
+import { formatReplyInline } from '../../redis/format-reply.js';
+import type { RecordedCommand } from '../../redis/recorder.js';
+import { renderTable } from '../../ui/table.js';
+import { c, sym } from '../../ui/theme.js';
+import type { CheckResult } from './types.js';
+
+const CMD_WIDTH = 46;
+const REPLY_WIDTH = 26;
+
+export function formatMs(ms: number): string {
+  return ms >= 100 ? `${ms.toFixed(0)} ms` : ms >= 10 ? `${ms.toFixed(1)} ms` : `${ms.toFixed(2)} ms`;
+}
+
+/** One transcript line: `  ❯ SET k v        OK        0.18 ms`. */
+export function commandLine(rec: RecordedCommand, prefix = `  ${sym.prompt} `): string {
+  const cmd = rec.command.length > 120 ? `${rec.command.slice(0, 119)}…` : rec.command;
+  const reply = formatReplyInline(rec.reply, REPLY_WIDTH + 14);
+  const replyColored = rec.error ? c.red(reply) : reply;
+  const cmdCell = cmd.length < CMD_WIDTH ? cmd.padEnd(CMD_WIDTH) : `${cmd}  `;
+  const replyCell = reply.length < REPLY_WIDTH ? replyColored + ' '.repeat(REPLY_WIDTH - reply.length) : `${replyColored}  `;
+  return `${c.cyan(prefix)}${cmdCell}${replyCell}${c.dim(formatMs(rec.ms).padStart(9))}`;
+}
+
+export function formatBytes(n: number | null): string {
+  if (n === null || Number.isNaN(n)) return '-';
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+function formatTtl(pttl: number): string {
+  if (pttl === -1) return '-1';
+  if (pttl < 0) return '-';
+  return pttl >= 10_000 ? `${Math.round(pttl / 1000)} s` : `${(pttl / 1000).toFixed(1)} s`;
+}
+
+function clip(s: string, n = 36): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}
+
+/** A table of the given keys: type, encoding, TTL, MEMORY USAGE and a short preview (read on an unrecorded connection). */
+export async function keyTable(admin: Redis, keys: string[], limit = 8): Promise<string | null> {
+  const shown = keys.slice(0, limit);
+  if (shown.length === 0) return null;
+  const p = admin.pipeline();
+  for (const k of shown) {
+    p.type(k);
+    p.call('OBJECT', 'ENCODING', k);
+    p.pttl(k);
+    p.call('MEMORY', 'USAGE', k);
+  }
+  const res = (await p.exec()) ?? [];
+  const rows: string[][] = [];
+  const previews = admin.pipeline();
+  const live: { key: string; type: string; enc: string; ttl: number; mem: number | null }[] = [];
+  shown.forEach((key, i) => {
+    const type = String(res[i * 4]?.[1] ?? 'none');
+    if (type === 'none') return;
+    live.push({
+      key,
+      type,
+      enc: String(res[i * 4 + 1]?.[1] ?? '-'),
+      ttl: Number(res[i * 4 + 2]?.[1] ?? -2),
+      mem: res[i * 4 + 3]?.[1] == null ? null : Number(res[i * 4 + 3]?.[1]),
+    });
+    if (type === 'string') previews.call('GETRANGE', key, '0', '60');
+    else if (type === 'hash') previews.hscan(key, '0', 'COUNT', '3');
+    else if (type === 'list') previews.lrange(key, 0, 2);
+    else if (type === 'set') previews.sscan(key, '0', 'COUNT', '3');
+    else if (type === 'zset') previews.zrange(key, '0', '2', 'WITHSCORES');
+    else previews.call('TYPE', key);
+    previews.call(
+      type === 'hash' ? 'HLEN' : type === 'list' ? 'LLEN' : type === 'set' ? 'SCARD' : type === 'zset' ? 'ZCARD' : type === 'stream' ? 'XLEN' : 'STRLEN',
+      key,
+    );
+  });
+  if (live.length === 0) return null;
+  const pv = (await previews.exec()) ?? [];
+  live.forEach((k, i) => {
+    const raw = pv[i * 2]?.[1];
+    const len = Number(pv[i * 2 + 1]?.[1] ?? 0);
+    let preview = '';
+    if (k.type === 'string') preview = String(raw ?? '');
+    else if (k.type === 'hash') {
+      const flat = ((raw as [string, string[]])?.[1] ?? []).slice(0, 6);
+      const pairs: string[] = [];
+      for (let j = 0; j < flat.length; j += 2) pairs.push(`${flat[j]}=${flat[j + 1]}`);
+      preview = `${len} fields: ${pairs.join(' ')}`;
+    } else if (k.type === 'list') preview = `${len} items: ${(raw as string[]).join(', ')}`;
+    else if (k.type === 'set') preview = `${len} members: ${((raw as [string, string[]])?.[1] ?? []).slice(0, 3).join(', ')}`;
+    else if (k.type === 'zset') {
+      const flat = raw as string[];
+      const pairs: string[] = [];
+      for (let j = 0; j < flat.length; j += 2) pairs.push(`${flat[j]}:${flat[j + 1]}`);
+      preview = `${len} members: ${pairs.join(' ')}`;
+    } else if (k.type === 'stream') preview = `${len} entries`;
+    rows.push([k.key, k.type, k.enc, formatTtl(k.ttl), formatBytes(k.mem), clip(preview)]);
+  });
+  const more = keys.length > limit ? `\n  ${c.dim(`… and ${keys.length - limit} more keys`)}` : '';
+  return renderTable(['key', 'type', 'encoding', 'ttl', 'memory', 'value'], rows, { indent: 2 }) + more;
+}
+
+export function verdict(r: CheckResult, points?: { earned: number; max: number }): string {
+  if (r.pass) {
+    const pts = points ? ` ${c.dim('—')} ${points.earned}/${points.max} pts` : '';
+    return `${c.green(sym.ok)} ${r.actual}${pts}`;
+  }
+  return `${c.yellow(sym.fail)} expected ${r.expected}, found ${r.actual}`;
+}
+
+/** Wraps prose to the terminal width, keeping blank lines and indented code lines. */
+export function wrap(text: string, width = Math.min(process.stdout.columns || 88, 100) - 2): string {
+  return text
+    .split('\n')
+    .map((line) => {
+      if (line.startsWith('  ') || line.length <= width) return line;
+      const words = line.split(' ');
+      const out: string[] = [];
+      let cur = '';
+      for (const w of words) {
+        if (cur && (cur + ' ' + w).length > width) {
+          out.push(cur);
+          cur = w;
+        } else cur = cur ? `${cur} ${w}` : w;
+      }
+      if (cur) out.push(cur);
+      return out.join('\n');
+    })
+    .join('\n');
+}

@@ -1,0 +1,384 @@
+// Runs a lesson's steps: prints commands and keys, grades exercises, reports each step so progress can be saved.
+import { ConnectionError } from '../../errors.js';
+import { replyToJson } from '../../redis/format-reply.js';
+import type { RecordedCommand } from '../../redis/recorder.js';
+import type { Sandbox } from '../../redis/sandbox.js';
+import { tokenize } from '../../redis/tokenize.js';
+import type { LineReader } from '../../ui/line-reader.js';
+import { c, sym } from '../../ui/theme.js';
+import { createContext, type OwnedContext } from './context.js';
+import { commandLine, formatMs, keyTable, verdict, wrap } from './render.js';
+import type { CheckResult, ExerciseStep, Lesson, LessonOptions, RaceStep, Step } from './types.js';
+
+export type RunMode =
+  /** A person at a TTY: pauses between steps, prompts in exercises. */
+  | 'interactive'
+  /** No prompts: reference solutions are applied. */
+  | 'auto'
+  /** Learner commands come from piped stdin, one per line; no pauses. */
+  | 'stdin';
+
+export interface RunOptions {
+  mode: RunMode;
+  /** Index of the first step to run; earlier steps are replayed silently to rebuild their state. */
+  startStep?: number;
+  options?: LessonOptions;
+  /** Where lines go; a no-op for --json. */
+  out?: (line: string) => void;
+  input?: LineReader;
+  /** Before applying a solution in auto mode, run the check and record whether it (wrongly) passed. */
+  verify?: boolean;
+  /** Points already earned in earlier steps (resume). */
+  earned?: Record<string, number>;
+  /** Called after every step with the index of the next one. */
+  onStep?: (nextStep: number, result: StepResult, earned: Record<string, number>) => void;
+  /** Asks before a command the dangerous-command table flags on a private server. */
+  confirm?: (question: string) => Promise<boolean>;
+}
+
+export interface JsonCommand {
+  command: string;
+  reply: unknown;
+  ms: number;
+  keys: string[];
+}
+
+export interface RaceRow {
+  label: string;
+  atomic: boolean;
+  expected: number;
+  actual: number;
+  unit: string;
+  ms: number;
+}
+
+export interface StepResult {
+  id: string;
+  kind: Step['kind'];
+  title: string;
+  passed: boolean;
+  points?: number;
+  maxPoints?: number;
+  hintsUsed?: number;
+  solutionShown?: boolean;
+  skipped?: boolean;
+  /** verify mode: whether the check passed on the starting state (it must not). */
+  passedBeforeSolution?: boolean;
+  race?: RaceRow[];
+  commands: JsonCommand[];
+  totalCommands: number;
+}
+
+export interface LessonResult {
+  lesson: string;
+  title: string;
+  level: string;
+  score: number;
+  maxScore: number;
+  completed: boolean;
+  /** Exercises whose solution was revealed or that were skipped: material for review cards. */
+  missed: string[];
+  server: { version: string; private: boolean; kind: string };
+  steps: StepResult[];
+}
+
+/** How much of an exercise's points survive the hints used: none, a nudge, the syntax, the solution. */
+const HINT_FACTOR = [1, 0.75, 0.5, 0];
+
+export function maxScore(lesson: Lesson): number {
+  return lesson.steps.reduce((s, st) => s + (st.kind === 'exercise' ? st.points : 0), 0);
+}
+
+const META_HELP = ':hint  next hint · :solution  show it · :check  expected vs actual · :skip · :quit';
+
+class EndOfInput extends Error {}
+
+export async function runLesson(lesson: Lesson, sb: Sandbox, opts: RunOptions): Promise<LessonResult> {
+  const out = opts.out ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const quiet = () => {};
+  const start = opts.startStep ?? 0;
+  const earned: Record<string, number> = { ...(opts.earned ?? {}) };
+  const steps: StepResult[] = [];
+  const missed: string[] = [];
+  const ctx = createContext(sb, { scope: lesson.id, options: opts.options, interactive: opts.mode === 'interactive', write: out });
+  const exerciseNumbers = new Map<string, number>();
+  lesson.steps.filter((s) => s.kind === 'exercise').forEach((s, i) => exerciseNumbers.set(s.id, i + 1));
+
+  await sb.assertNoForeign(lesson.keys, `lesson "${lesson.id}"`);
+  await sb.reset(lesson.id);
+  sb.recorder.take();
+
+  out(
+    `${c.bold(`${lesson.title}`)} ${c.dim(`· ${lesson.id} · ${lesson.level} · ~${lesson.minutes} min · ${lesson.steps.length} steps · ${maxScore(lesson)} pts`)}`,
+  );
+  let completed = true;
+  try {
+    if (start > 0) {
+      out(c.dim(`  replaying steps 1–${start} to rebuild their keys…`));
+      for (let i = 0; i < start && i < lesson.steps.length; i++) {
+        await runStep(lesson.steps[i]!, i, { ...ctx, say: quiet, table: quiet }, quiet, 'auto', true);
+        sb.recorder.take();
+      }
+    }
+    for (let i = start; i < lesson.steps.length; i++) {
+      const step = lesson.steps[i]!;
+      out('');
+      out(c.bold(`── ${i + 1}/${lesson.steps.length} · ${step.title} ${'─'.repeat(Math.max(2, 50 - step.title.length))}`));
+      const result = await runStep(step, i, ctx, out, opts.mode, false);
+      const rec = sb.recorder.take();
+      result.commands.push(...rec.commands.map(toJson));
+      result.totalCommands += rec.total;
+      await claimNew(sb, lesson);
+      if (step.kind !== 'explain' && !result.skipped) {
+        const touched = rec.touched.filter((k) => k !== sb.metaKey && k.startsWith(sb.ns));
+        const table = touched.length ? await keyTable(sb.admin, [...new Set(touched)]) : null;
+        if (table && step.kind !== 'race') out(table);
+      }
+      if (step.kind === 'exercise') {
+        earned[step.id] = result.points ?? 0;
+        if (result.solutionShown || result.skipped) missed.push(step.id);
+      }
+      steps.push(result);
+      opts.onStep?.(i + 1, result, { ...earned });
+      if (opts.mode === 'interactive' && step.kind !== 'exercise' && i < lesson.steps.length - 1) {
+        const line = await opts.input?.next(c.dim('  ↵ next · q quit › '));
+        if (line === null || line === undefined || /^\s*(q|quit|:q|:quit)\s*$/i.test(line)) {
+          completed = false;
+          break;
+        }
+      }
+    }
+  } catch (err) {
+    if (!(err instanceof EndOfInput)) throw err;
+    completed = false;
+  } finally {
+    await ctx.dispose();
+  }
+
+  const score = Object.values(earned).reduce((a, b) => a + b, 0);
+  return {
+    lesson: lesson.id,
+    title: lesson.title,
+    level: lesson.level,
+    score,
+    maxScore: maxScore(lesson),
+    completed,
+    missed,
+    server: { version: sb.target.version, private: sb.target.private, kind: sb.target.kind },
+    steps,
+  };
+
+  async function runStep(
+    step: Step,
+    index: number,
+    sctx: OwnedContext,
+    print: (line: string) => void,
+    mode: RunMode,
+    replay: boolean,
+  ): Promise<StepResult> {
+    const result: StepResult = { id: step.id, kind: step.kind, title: step.title, passed: true, commands: [], totalCommands: 0 };
+    if (step.text && step.kind !== 'exercise') print(wrap(sb.expand(step.text)));
+    switch (step.kind) {
+      case 'explain':
+        return result;
+      case 'run': {
+        if (step.text) print('');
+        for (const line of step.commands) {
+          const rec = await sb.exec(tokenize(sb.expand(line)), lesson.id);
+          print(commandLine(rec));
+        }
+        return result;
+      }
+      case 'code': {
+        if (step.text) print('');
+        const shownLimit = 12;
+        let shown = 0;
+        let hidden = 0;
+        let hiddenMs = 0;
+        const off = sb.recorder.onCommand((rec) => {
+          if (shown < shownLimit) {
+            shown++;
+            print(commandLine(rec));
+          } else {
+            hidden++;
+            hiddenMs += rec.ms;
+          }
+        });
+        try {
+          await step.run(sctx);
+        } finally {
+          off();
+        }
+        if (hidden) print(c.dim(`  … and ${hidden.toLocaleString('en-US')} more commands (${formatMs(hiddenMs)} of round trips)`));
+        return result;
+      }
+      case 'race':
+        return runRace(step, sctx, print, result);
+      case 'exercise':
+        return runExercise(step, index, sctx, print, replay ? 'auto' : mode, result, replay);
+    }
+  }
+
+  async function runRace(step: RaceStep, sctx: OwnedContext, print: (l: string) => void, result: StepResult): Promise<StepResult> {
+    const rows: RaceRow[] = [];
+    const clients = await sctx.clients(step.clients);
+    print('');
+    for (const v of step.variants) {
+      await v.setup?.(sctx);
+      const t0 = process.hrtime.bigint();
+      await Promise.all(clients.map((cl, i) => v.worker(cl, i, sctx)));
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      const m = await v.measure(sctx);
+      rows.push({ label: v.label, atomic: v.atomic, expected: m.expected, actual: m.actual, unit: m.unit, ms });
+    }
+    result.race = rows;
+    result.passed = rows.every((r) => !r.atomic || r.actual === r.expected);
+    const { renderTable } = await import('../../ui/table.js');
+    print(
+      renderTable(
+        ['version', `${step.clients} clients`, 'expected', 'actual', 'difference', 'time'],
+        rows.map((r) => {
+          const diff = r.actual - r.expected;
+          const mark = diff === 0 ? c.green(`${sym.ok} exact`) : c.red(`${sym.fail} ${diff > 0 ? '+' : ''}${diff} ${r.unit}`);
+          return [r.label, r.atomic ? 'atomic' : 'naive', `${r.expected} ${r.unit}`, `${r.actual} ${r.unit}`, mark, formatMs(r.ms)];
+        }),
+        { indent: 2 },
+      ),
+    );
+    return result;
+  }
+
+  async function runExercise(
+    step: ExerciseStep,
+    index: number,
+    sctx: OwnedContext,
+    print: (l: string) => void,
+    mode: RunMode,
+    result: StepResult,
+    replay: boolean,
+  ): Promise<StepResult> {
+    result.maxPoints = step.points;
+    result.hintsUsed = 0;
+    sctx.history.length = 0;
+    if (step.setup) {
+      if (typeof step.setup === 'function') await step.setup(sctx);
+      else for (const line of step.setup) await sb.exec(tokenize(sb.expand(line)), lesson.id);
+      sb.recorder.take();
+    }
+    const n = exerciseNumbers.get(step.id) ?? 0;
+    print(wrap(`${c.bold(`Exercise ${n}`)} ${c.dim(`(${step.points} pts)`)}: ${sb.expand(step.text)}`));
+    if (opts.verify && !replay) {
+      result.passedBeforeSolution = (await step.check(sctx)).pass;
+    }
+
+    const send = async (args: string[]): Promise<RecordedCommand | null> => {
+      const g = await sb.guard(args);
+      if (g.ok === false) {
+        print(`  ${c.yellow(sym.fail)} ${g.reason}`);
+        return null;
+      }
+      if (g.ok === 'confirm') {
+        const yes = mode === 'interactive' && opts.confirm ? await opts.confirm(`${g.reason}. Run it on the private server?`) : false;
+        if (!yes) {
+          print(`  ${c.yellow(sym.fail)} not run: ${g.reason}`);
+          return null;
+        }
+      }
+      const rec = await sb.exec(args, lesson.id);
+      sctx.history.push(rec);
+      return rec;
+    };
+
+    if (mode === 'auto') {
+      for (const line of step.solution) {
+        const rec = await send(tokenize(sb.expand(line)));
+        if (rec) print(commandLine(rec, `  redis-learn ${sym.arrow} `));
+      }
+      const r = await step.check(sctx);
+      result.passed = r.pass;
+      result.points = r.pass ? step.points : 0;
+      print(`  ${verdict(r, { earned: result.points, max: step.points })}`);
+      return result;
+    }
+
+    if (!opts.input) throw new Error('an exercise needs an input');
+    print(c.dim(`  ${META_HELP}`));
+    let hints = 0;
+    for (;;) {
+      const line = await opts.input.next(`${c.cyan(`redis-learn ${sym.arrow}`)} `);
+      if (line === null) throw new EndOfInput();
+      const trimmed = line.trim();
+      if (!trimmed) continue;
+      if (trimmed.startsWith(':')) {
+        const cmd = trimmed.slice(1).toLowerCase();
+        if (cmd === 'hint' || cmd === 'h') {
+          hints = Math.min(3, hints + 1);
+          if (hints === 1) print(`  ${c.magenta('hint 1:')} ${sb.expand(step.hints[0])}`);
+          else if (hints === 2) print(`  ${c.magenta('hint 2:')} ${sb.expand(step.hints[1])}`);
+          else showSolution();
+          print(c.dim(`  worth now: ${Math.round(step.points * HINT_FACTOR[hints]!)} pts`));
+        } else if (cmd === 'solution' || cmd === 'show') {
+          hints = 3;
+          showSolution();
+        } else if (cmd === 'check') {
+          print(`  ${verdict(await step.check(sctx))}`);
+        } else if (cmd === 'skip') {
+          result.passed = false;
+          result.skipped = true;
+          result.points = 0;
+          result.hintsUsed = hints;
+          print(c.dim(`  skipped — redo it later with: redis-learn lesson ${lesson.id} --step ${index + 1}`));
+          return result;
+        } else if (cmd === 'quit' || cmd === 'q' || cmd === 'exit') {
+          throw new EndOfInput();
+        } else {
+          print(c.dim(`  ${META_HELP}`));
+        }
+        continue;
+      }
+      let args: string[];
+      try {
+        args = tokenize(trimmed);
+      } catch (err) {
+        print(`  ${c.yellow(sym.fail)} ${(err as Error).message}`);
+        continue;
+      }
+      const rec = await send(args);
+      if (!rec) continue;
+      print(commandLine(rec, '  '));
+      const r: CheckResult = await step.check(sctx);
+      if (r.pass) {
+        result.passed = true;
+        result.hintsUsed = hints;
+        result.solutionShown = hints >= 3;
+        result.points = Math.round(step.points * HINT_FACTOR[hints]!);
+        print(`  ${verdict(r, { earned: result.points, max: step.points })}`);
+        return result;
+      }
+      print(`  ${c.dim(`not yet: expected ${r.expected}, found ${r.actual}`)}`);
+    }
+
+    function showSolution() {
+      print(`  ${c.magenta('solution:')}`);
+      for (const s of step.solution) print(`    ${sb.expand(s)}`);
+    }
+  }
+}
+
+function toJson(rec: RecordedCommand): JsonCommand {
+  return { command: rec.command, reply: rec.error ? { error: rec.error } : replyToJson(rec.reply), ms: rec.ms, keys: rec.keys };
+}
+
+/**
+ * Claims keys matching the lesson's declared patterns that appeared during the step (a safety net for code and
+ * race steps that did not claim first). Foreign keys matching them were refused at the start, so these are ours;
+ * keys outside the patterns are never claimed, so a lesson that writes undeclared keys fails the reset test.
+ */
+async function claimNew(sb: Sandbox, lesson: Lesson): Promise<void> {
+  try {
+    const fresh = await sb.foreign(lesson.keys);
+    if (fresh.length) await sb.claim(lesson.id, fresh);
+  } catch (err) {
+    throw new ConnectionError(`lost the connection to Redis (${(err as Error).message})`);
+  }
+}

@@ -1,0 +1,4 @@
+// The question bank's registry: every topic file, in the order the guide and `quiz --list` show them.
+import type { Topic } from '../types.js';
+
+export const TOPICS: Topic[] = [];

@@ -1,0 +1,111 @@
+// Runs command and predict questions in the sandbox: setup under the quiz scope, the learner's commands, the check.
+import { createContext } from '../lessons/engine/context.js';
+import type { CheckResult } from '../lessons/engine/types.js';
+import { formatReplyInline } from '../redis/format-reply.js';
+import type { RecordedCommand } from '../redis/recorder.js';
+import type { Sandbox } from '../redis/sandbox.js';
+import { tokenize } from '../redis/tokenize.js';
+import { errorMessage } from '../errors.js';
+import { splitCommands } from './grading.js';
+import type { CommandQuestion, PredictQuestion } from './types.js';
+
+/** The scope every quiz key is owned under: reset before each question and after the round. */
+export const QUIZ_SCOPE = 'quiz';
+
+/** A question this server cannot run (a command refused on a shared server, a failing setup): skipped, not failed. */
+export class QuestionUnavailable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'QuestionUnavailable';
+  }
+}
+
+/** The bank's own command lines: refused ones make the question unavailable here. */
+async function runBankLines(sb: Sandbox, lines: readonly string[]): Promise<RecordedCommand[]> {
+  const out: RecordedCommand[] = [];
+  for (const line of lines) {
+    const args = tokenize(sb.expand(line));
+    const verdict = await sb.guard(args);
+    // 'confirm' only comes back on the tool's own private server, where the bank may change settings.
+    if (verdict.ok === false) throw new QuestionUnavailable(`${sb.expand(line)}: ${verdict.reason}`);
+    out.push(await sb.exec(args, QUIZ_SCOPE));
+  }
+  return out;
+}
+
+/** Removes the quiz's keys, then brings the server to the question's starting state (unprinted). */
+export async function prepareQuestion(sb: Sandbox, setup: readonly string[] = []): Promise<void> {
+  await sb.reset(QUIZ_SCOPE);
+  const recs = await runBankLines(sb, setup);
+  const bad = recs.find((r) => r.error);
+  if (bad) throw new QuestionUnavailable(`setup failed: ${bad.command} → ${bad.error}`);
+}
+
+export interface LearnerRun {
+  ran: RecordedCommand[];
+  /** The first command that was not sent, and why; the ones after it are not sent either. */
+  refused?: { line: string; reason: string };
+}
+
+export interface RunOptions {
+  /** Asked when the sandbox wants confirmation (a risky command on a private server); refused when absent. */
+  confirm?: (reason: string) => Promise<boolean>;
+}
+
+/** Sends the learner's answer line (several commands may be separated by `;`) through the sandbox's guard. */
+export async function runLearnerLine(sb: Sandbox, line: string, opts: RunOptions = {}): Promise<LearnerRun> {
+  const ran: RecordedCommand[] = [];
+  for (const part of splitCommands(line)) {
+    let args: string[];
+    try {
+      args = tokenize(part);
+    } catch (err) {
+      return { ran, refused: { line: part, reason: errorMessage(err) } };
+    }
+    if (args.length === 0) continue;
+    const verdict = await sb.guard(args);
+    if (verdict.ok === false) return { ran, refused: { line: part, reason: verdict.reason } };
+    if (verdict.ok === 'confirm' && !(opts.confirm && (await opts.confirm(verdict.reason)))) {
+      return { ran, refused: { line: part, reason: verdict.reason } };
+    }
+    ran.push(await sb.exec(args, QUIZ_SCOPE));
+  }
+  return { ran, refused: undefined };
+}
+
+export interface CommandGrade extends CheckResult {
+  run: LearnerRun;
+}
+
+/** Setup, the learner's line, then the question's check with the learner's commands as history. */
+export async function gradeCommandQuestion(sb: Sandbox, q: CommandQuestion, line: string, opts: RunOptions = {}): Promise<CommandGrade> {
+  await prepareQuestion(sb, q.setup);
+  const run = await runLearnerLine(sb, line, opts);
+  const ctx = createContext(sb, { scope: QUIZ_SCOPE, write: () => {} });
+  ctx.history.push(...run.ran);
+  try {
+    const r = await q.check(ctx);
+    return { ...r, run };
+  } finally {
+    await ctx.dispose();
+  }
+}
+
+/** How redis-cli would print a recorded reply on one line, in full. */
+export function inlineReply(rec: RecordedCommand): string {
+  return formatReplyInline(rec.error !== undefined ? new Error(rec.error) : rec.reply, 100_000);
+}
+
+export interface PredictRun {
+  records: RecordedCommand[];
+  /** The last command's reply as redis-cli prints it inline. */
+  reply: string;
+}
+
+/** Setup (unprinted), then the shown commands; the last reply is what the learner predicted. */
+export async function runPredictQuestion(sb: Sandbox, q: PredictQuestion): Promise<PredictRun> {
+  await prepareQuestion(sb, q.setup);
+  const records = await runBankLines(sb, q.commands);
+  const last = records.at(-1);
+  return { records, reply: last ? inlineReply(last) : '(no command)' };
+}

@@ -1,0 +1,83 @@
+// Every lesson in the registry: each exercise's starting state fails its check, its solution passes,
+// --auto scores full marks, atomic race variants lose nothing, and reset leaves no key behind.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LESSONS } from '../src/lessons/index.js';
+import { runLesson } from '../src/lessons/engine/runner.js';
+import type { Sandbox } from '../src/redis/sandbox.js';
+import { openSandbox } from './helpers.js';
+
+let sb: Sandbox;
+
+beforeAll(async () => {
+  sb = await openSandbox(1, 'gen:');
+});
+
+afterAll(async () => {
+  await sb.close();
+});
+
+async function keysUnder(prefix: string): Promise<string[]> {
+  const out: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await sb.admin.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    cursor = next;
+    out.push(...keys);
+  } while (cursor !== '0');
+  return out;
+}
+
+describe('the lesson registry', () => {
+  it('has the four core tracks, in order, with unique ids', () => {
+    const ids = LESSONS.map((l) => l.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.slice(0, 4)).toEqual(['simple', 'complex', 'bulk', 'ecommerce'].filter((id) => ids.includes(id)));
+    expect(ids).toContain('simple');
+  });
+
+  it.each(LESSONS.map((l) => [l.id, l] as const))('%s is well-formed', (_id, lesson) => {
+    const stepIds = lesson.steps.map((s) => s.id);
+    expect(new Set(stepIds).size).toBe(stepIds.length);
+    expect(lesson.keys.length).toBeGreaterThan(0);
+    for (const s of lesson.steps) {
+      if (s.kind === 'exercise') {
+        expect(s.points).toBeGreaterThan(0);
+        expect(s.solution.length).toBeGreaterThan(0);
+        expect(s.hints[0].length).toBeGreaterThan(0);
+        expect(s.hints[1].length).toBeGreaterThan(0);
+      }
+    }
+  });
+});
+
+describe.each(LESSONS.map((l) => [l.id, l] as const))('lesson %s', (_id, lesson) => {
+  it('fails every exercise before its solution, passes after, scores full marks with --auto, and reset removes every key', async () => {
+    const result = await runLesson(lesson, sb, {
+      mode: 'auto',
+      verify: true,
+      out: () => {},
+      options: { records: 1500 },
+    });
+    const exercises = result.steps.filter((s) => s.kind === 'exercise');
+    expect(exercises.length).toBeGreaterThan(0);
+    for (const ex of exercises) {
+      expect({ exercise: ex.id, passedBeforeSolution: ex.passedBeforeSolution }).toEqual({ exercise: ex.id, passedBeforeSolution: false });
+      expect({ exercise: ex.id, passed: ex.passed }).toEqual({ exercise: ex.id, passed: true });
+    }
+    for (const race of result.steps.filter((s) => s.kind === 'race')) {
+      for (const row of race.race ?? []) {
+        if (row.atomic) expect({ race: race.id, variant: row.label, actual: row.actual }).toEqual({ race: race.id, variant: row.label, actual: row.expected });
+      }
+    }
+    expect(result.completed).toBe(true);
+    expect(result.score).toBe(result.maxScore);
+    expect(result.maxScore).toBeGreaterThan(0);
+
+    // Every key the lesson left is one it owns; reset removes them all.
+    const left = (await keysUnder('gen:')).filter((k) => k !== sb.metaKey);
+    const owners = left.length ? await sb.admin.hmget(sb.metaKey, ...left) : [];
+    expect(left.filter((_k, i) => owners[i] !== lesson.id)).toEqual([]);
+    await sb.reset(lesson.id);
+    expect(await keysUnder('gen:')).toEqual([]);
+  });
+});
