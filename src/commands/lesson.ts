@@ -29,12 +29,19 @@ export async function lessonCommand(id: string, opts: LessonCliOptions, g: Globa
   const stepIds = new Set(lesson.steps.slice(0, start).map((s) => s.id));
   const earned = start > 0 && lp ? Object.fromEntries(Object.entries(lp.solved).filter(([k]) => stepIds.has(k))) : {};
   const out = opts.json ? () => {} : (line: string) => process.stdout.write(`${line}\n`);
-  const input = mode === 'auto' ? undefined : createLineReader();
+  const commandNames: string[] = [];
+  const completer = (line: string): [string[], string] => {
+    if (line.includes(' ')) return [[], line];
+    const pool = line.startsWith(':') ? [':hint', ':solution', ':check', ':skip', ':quit'] : commandNames;
+    return [pool.filter((n) => n.toLowerCase().startsWith(line.toLowerCase())), line];
+  };
+  const input = mode === 'auto' ? undefined : createLineReader({ completer });
   const max = maxScore(lesson);
 
   let result: LessonResult;
   try {
     result = await withSession(g, { json: opts.json }, (sb) => {
+      commandNames.push(...[...sb.table.keys()].map((n) => n.toUpperCase()).sort());
       // Counted only once the server answered: a failed connection is not an attempt.
       updateProgress((p) => {
         const cur = p.lessons[id];

@@ -1,9 +1,11 @@
 // The lesson registry: adding a lesson = one file in src/lessons/ and one line here, in learning order.
 import type { Lesson } from './engine/types.js';
 import { simpleLesson } from './simple.js';
+import { complexLesson } from './complex.js';
 
 export const LESSONS: Lesson[] = [
   simpleLesson,
+  complexLesson,
 ];
 
 export function findLesson(id: string): Lesson | undefined {

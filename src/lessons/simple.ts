@@ -177,7 +177,7 @@ command (two commands would leave a window where the key has no expiry).`),
       check: all(stringEquals('visits', '1'), ttlBetween('visits', 1, 60), valueAndTtlInOneCommand('visits')),
       hints: [
         'SET can carry the expiry itself; no EXPIRE needed afterwards.',
-        'SET key value EX seconds   (e.g. SET {ns}visits 1 EX 60)',
+        'SET key value EX seconds   (or PX milliseconds)',
       ],
       solution: ['SET {ns}visits 1 EX 60'],
     },
@@ -187,10 +187,11 @@ command (two commands would leave a window where the key has no expiry).`),
       title: 'Take a lock only if it is free',
       text: prose(`Two workers want to build the same nightly report; only one may. Take the lock {ns}lock:report for
 worker-1, but only if nobody holds it, and let it release itself after 10 seconds in case worker-1
-crashes. One command.
+crashes. One command. (If a try leaves the key without a TTL, NX will refuse every retry: that is the
+stuck lock the TTL is there to prevent. DEL it and try again.)
 
-(Releasing it safely, deleting it only if it still holds YOUR value, needs a compare-and-delete in one
-step, e.g. a Lua script: the lessons on locks come back to that.)`),
+(Releasing it safely means deleting it only if it still holds YOUR value. GET then DEL is a race, just
+like GET then SET: the compare and the delete must run as one step, e.g. in a small Lua script.)`),
       points: 2,
       setup: ['DEL {ns}lock:report'],
       check: all(
@@ -203,7 +204,7 @@ step, e.g. a Lua script: the lessons on locks come back to that.)`),
         ),
       hints: [
         'One SET can say "only if absent" and "expire after N seconds" at the same time.',
-        'SET key value NX EX seconds   (e.g. SET {ns}lock:report worker-1 NX EX 10)',
+        'SET key value NX EX seconds   (NX: only if absent; the value names the owner)',
       ],
       solution: ['SET {ns}lock:report worker-1 NX EX 10'],
     },
@@ -283,7 +284,7 @@ concurrent writers could not lose your update (no GET then SET).`),
       check: all(stringEquals('downloads', '46'), learnerUsed('INCRBY', 'INCR')),
       hints: [
         'There is a counter command that adds any integer, not just 1.',
-        'INCRBY key increment   (e.g. INCRBY {ns}downloads 5)',
+        'INCRBY key increment   (O(1), returns the new value)',
       ],
       solution: ['INCRBY {ns}downloads 5'],
     },
@@ -349,7 +350,7 @@ permanent without rewriting its value.`),
       check: all(stringEquals('session:42', 'alice'), noTtl('session:42'), learnerUsed('PERSIST')),
       hints: [
         'There is a command whose only job is to remove a key\'s expiry.',
-        'PERSIST key   (e.g. PERSIST {ns}session:42)',
+        'PERSIST key   (replies 1 if it removed a TTL, 0 if there was none)',
       ],
       solution: ['PERSIST {ns}session:42'],
     },
@@ -364,7 +365,7 @@ value to "items=3" and keep the expiry it has. (A plain SET would make the cart 
       check: all(stringEquals('cart:77', 'items=3'), ttlBetween('cart:77', 1, 900)),
       hints: [
         'SET has an option that leaves the current TTL alone.',
-        'SET key value KEEPTTL   (e.g. SET {ns}cart:77 items=3 KEEPTTL)',
+        'SET key value KEEPTTL   (Redis 6.0+)',
       ],
       solution: ['SET {ns}cart:77 items=3 KEEPTTL'],
     },
@@ -418,8 +419,8 @@ same command, so that no other client can write between your read and your write
           ),
         ),
       hints: [
-        'SET can reply with the value it replaced.',
-        'SET key value GET   (e.g. SET {ns}api:token new-91bc GET)',
+        'The read you need is an option of SET, not a separate GET.',
+        'SET key value GET   (replies with the value it replaced)',
       ],
       solution: ['SET {ns}api:token new-91bc GET'],
     },

@@ -45,6 +45,9 @@ export const DEPARTMENTS: readonly { value: string; weight: number; min: number;
   { value: 'Legal', weight: 6, min: 70_000, max: 160_000 },
 ];
 
+/** weightedArrayElement returns the `value` of the chosen entry: wrap each band so the whole band comes back. */
+const DEPARTMENT_CHOICES = DEPARTMENTS.map((d) => ({ weight: d.weight, value: d }));
+
 export const MIN_AGE = 22;
 export const MAX_AGE = 65;
 export const DEFAULT_SEED = 42;
@@ -74,7 +77,7 @@ function makeUser(faker: Faker, seed: number, id: number): User {
   const first = faker.person.firstName();
   const last = faker.person.lastName();
   const city = faker.helpers.weightedArrayElement(CITIES);
-  const dept = faker.helpers.weightedArrayElement(DEPARTMENTS);
+  const dept = faker.helpers.weightedArrayElement(DEPARTMENT_CHOICES);
   const age = faker.number.int({ min: MIN_AGE, max: MAX_AGE });
   const salary = faker.number.int({ min: dept.min, max: dept.max }) + (age - MIN_AGE) * 600;
   const joined = faker.date.between({ from: '2012-01-01T00:00:00Z', to: '2024-12-31T00:00:00Z' });

@@ -8,7 +8,9 @@ export interface RankedEntry {
   score: number;
 }
 
-function toEntries(flat: string[], firstRank: number): RankedEntry[] {
+function toEntries(reply: unknown[], firstRank: number): RankedEntry[] {
+  // RESP3 replies WITHSCORES as [member, score] pairs, RESP2 as one flat list: accept both.
+  const flat = reply.flat() as string[];
   const out: RankedEntry[] = [];
   for (let i = 0; i < flat.length; i += 2) {
     out.push({ rank: firstRank + i / 2, member: flat[i]!, score: Number(flat[i + 1]) });
@@ -23,8 +25,7 @@ export async function addPoints(redis: Redis, key: string, member: string, point
 
 /** The best `n` players, highest score first. ZRANGE … REV (Redis 6.2+) replaces the deprecated ZREVRANGE. */
 export async function topPlayers(redis: Redis, key: string, n: number): Promise<RankedEntry[]> {
-  const flat = (await redis.call('ZRANGE', key, '0', String(n - 1), 'REV', 'WITHSCORES')) as string[];
-  return toEntries(flat, 1);
+  return toEntries(await redis.zrange(key, 0, String(n - 1), 'REV', 'WITHSCORES'), 1);
 }
 
 /** A player's 1-based rank from the top and score, or null when the player is not on the board. */
@@ -46,6 +47,5 @@ export async function aroundMe(redis: Redis, key: string, member: string, radius
   const rank = await redis.zrevrank(key, member);
   if (rank === null) return [];
   const start = Math.max(0, rank - radius);
-  const flat = (await redis.call('ZRANGE', key, String(start), String(rank + radius), 'REV', 'WITHSCORES')) as string[];
-  return toEntries(flat, start + 1);
+  return toEntries(await redis.zrange(key, start, String(rank + radius), 'REV', 'WITHSCORES'), start + 1);
 }

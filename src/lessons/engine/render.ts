@@ -110,17 +110,19 @@ export function verdict(r: CheckResult, points?: { earned: number; max: number }
   return `${c.yellow(sym.fail)} expected ${r.expected}, found ${r.actual}`;
 }
 
+const visible = (s: string): number => s.replace(/\x1b\[[0-9;]*m/g, '').length;
+
 /** Wraps prose to the terminal width, keeping blank lines and indented code lines. */
 export function wrap(text: string, width = Math.min(process.stdout.columns || 88, 100) - 2): string {
   return text
     .split('\n')
     .map((line) => {
-      if (line.startsWith('  ') || line.length <= width) return line;
+      if (line.startsWith('  ') || visible(line) <= width) return line;
       const words = line.split(' ');
       const out: string[] = [];
       let cur = '';
       for (const w of words) {
-        if (cur && (cur + ' ' + w).length > width) {
+        if (cur && visible(`${cur} ${w}`) > width) {
           out.push(cur);
           cur = w;
         } else cur = cur ? `${cur} ${w}` : w;

@@ -309,6 +309,8 @@ export async function runLesson(lesson: Lesson, sb: Sandbox, opts: RunOptions): 
       if (line === null) throw new EndOfInput();
       const trimmed = line.trim();
       if (!trimmed) continue;
+      // redis-cli habits: a bare quit or exit leaves, as :quit does.
+      if (/^(q|quit|exit)$/i.test(trimmed)) throw new EndOfInput();
       if (trimmed.startsWith(':')) {
         const cmd = trimmed.slice(1).toLowerCase();
         if (cmd === 'hint' || cmd === 'h') {
@@ -316,7 +318,7 @@ export async function runLesson(lesson: Lesson, sb: Sandbox, opts: RunOptions): 
           if (hints === 1) print(`  ${c.magenta('hint 1:')} ${sb.expand(step.hints[0])}`);
           else if (hints === 2) print(`  ${c.magenta('hint 2:')} ${sb.expand(step.hints[1])}`);
           else showSolution();
-          print(c.dim(`  worth now: ${Math.round(step.points * HINT_FACTOR[hints]!)} pts`));
+          print(c.dim(`  worth now: ${Math.floor(step.points * HINT_FACTOR[hints]!)} pts`));
         } else if (cmd === 'solution' || cmd === 'show') {
           hints = 3;
           showSolution();
@@ -345,13 +347,15 @@ export async function runLesson(lesson: Lesson, sb: Sandbox, opts: RunOptions): 
       }
       const rec = await send(args);
       if (!rec) continue;
-      print(commandLine(rec, '  '));
+      // On a terminal, rewrite the typed line as the full transcript line (command, reply, time) like design.md shows.
+      if (opts.input.tty) process.stdout.write('\x1b[1A\r\x1b[2K');
+      print(commandLine(rec, `redis-learn ${sym.arrow} `));
       const r: CheckResult = await step.check(sctx);
       if (r.pass) {
         result.passed = true;
         result.hintsUsed = hints;
         result.solutionShown = hints >= 3;
-        result.points = Math.round(step.points * HINT_FACTOR[hints]!);
+        result.points = Math.floor(step.points * HINT_FACTOR[hints]!);
         print(`  ${verdict(r, { earned: result.points, max: step.points })}`);
         return result;
       }

@@ -1,4 +1,5 @@
 // The question bank's registry: every topic file, in the order the guide and `quiz --list` show them.
 import type { Topic } from '../types.js';
+import { topic as fundamentals } from './fundamentals.js';
 
-export const TOPICS: Topic[] = [];
+export const TOPICS: Topic[] = [fundamentals];

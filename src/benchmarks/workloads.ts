@@ -1,0 +1,440 @@
+// What the benchmark loads: `users` (a 9-field hash plus two sets and two sorted sets per user) and `set` (plain SETs),
+// each in three shapes (one command at a time, fewer larger commands, a Lua fan-out) plus its raw RESP, and the checks.
+import type { Redis } from 'ioredis';
+import { RespWriter, bulkFragment, commandHead } from './resp.js';
+import {
+  USER_FIELDS,
+  composeUser,
+  describePool,
+  emailOf,
+  emptySlots,
+  userAt,
+  userFields,
+  userPool,
+  type UserPool,
+} from './user-pool.js';
+
+export type WorkloadName = 'users' | 'set';
+export const WORKLOADS: readonly WorkloadName[] = ['users', 'set'];
+
+export type Arg = string | number;
+/** Receives one command: its name and arguments. */
+export type Emit = (name: string, args: Arg[]) => void;
+
+export interface Verification {
+  ok: boolean;
+  /** What was checked, or the first thing that did not match. */
+  detail: string;
+}
+
+export interface LuaForm {
+  script: string;
+  /** ARGV for one script call covering records [from, to). */
+  args(from: number, to: number): Arg[];
+}
+
+export interface Workload {
+  readonly name: WorkloadName;
+  /** What a record is called in output: users, keys. */
+  readonly unit: string;
+  /** Every key this workload writes starts with it. */
+  readonly prefix: string;
+  /** Commands per record in the one-command-at-a-time shape. */
+  readonly commandsPerRecord: number;
+  /** How the data is generated, for the output; null when there is nothing to say. */
+  readonly note: string | null;
+  /** Records [from, to) as one command per write (record ids are from+1 … to). */
+  commands(from: number, to: number, emit: Emit): void;
+  /** The same data in fewer, larger commands. */
+  variadic(from: number, to: number, emit: Emit): void;
+  readonly lua: LuaForm;
+  /** The one-command-per-write shape as RESP; returns how many commands it wrote. */
+  encode(from: number, to: number, w: RespWriter): number;
+  /**
+   * Checks that records 1…n, and nothing else of ours, are on the server. `exact` allows DBSIZE (a private
+   * server holding only this run's data); otherwise every expected key is checked with EXISTS.
+   */
+  verify(redis: Redis, n: number, exact: boolean): Promise<Verification>;
+}
+
+/** Record ids checked field by field: both ends and a spread in between. */
+export function sampleIds(n: number, count = 25): number[] {
+  if (n <= 0) return [];
+  const ids = new Set<number>([1, n]);
+  for (let i = 1; i < count - 1; i++) ids.add(1 + Math.floor(((n - 1) * i) / (count - 1)));
+  return [...ids].sort((a, b) => a - b);
+}
+
+/** Counts how many of the keys made by keyOf(1…n) exist, 1,000 keys per EXISTS. */
+async function countExisting(redis: Redis, n: number, keyOf: (id: number) => string): Promise<number> {
+  let found = 0;
+  const chunk = 1000;
+  const perPipeline = 50;
+  for (let start = 1; start <= n; start += chunk * perPipeline) {
+    const p = redis.pipeline();
+    for (let a = start; a < start + chunk * perPipeline && a <= n; a += chunk) {
+      const keys: string[] = [];
+      for (let id = a; id < a + chunk && id <= n; id++) keys.push(keyOf(id));
+      p.exists(...keys);
+    }
+    for (const [err, v] of (await p.exec()) ?? []) {
+      if (err) throw err;
+      found += Number(v);
+    }
+  }
+  return found;
+}
+
+// ---------------------------------------------------------------------------------------------- users
+
+const USERS_LUA = `-- ARGV[1] is the key prefix; then 10 values per user: id and the 9 fields in order.
+-- Building key names inside a script is fine on one server; Redis Cluster needs every key in KEYS.
+local p = ARGV[1]
+local n = 0
+for i = 2, #ARGV, 10 do
+  local id = ARGV[i]
+  redis.call('HSET', p .. 'user:' .. id,
+    'name', ARGV[i + 1], 'email', ARGV[i + 2], 'phone', ARGV[i + 3], 'age', ARGV[i + 4], 'city', ARGV[i + 5],
+    'department', ARGV[i + 6], 'company', ARGV[i + 7], 'salary', ARGV[i + 8], 'joined', ARGV[i + 9])
+  redis.call('SADD', p .. 'city:' .. ARGV[i + 5], id)
+  redis.call('SADD', p .. 'dept:' .. ARGV[i + 6], id)
+  redis.call('ZADD', p .. 'users_by_salary', ARGV[i + 8], id)
+  redis.call('ZADD', p .. 'users_by_age', ARGV[i + 4], id)
+  n = n + 1
+end
+return n`;
+
+class UsersWorkload implements Workload {
+  readonly name = 'users' as const;
+  readonly unit = 'users';
+  readonly commandsPerRecord = 5;
+  readonly note: string;
+  readonly lua: LuaForm;
+  private readonly slots = emptySlots();
+  private readonly cityKeys: string[];
+  private readonly deptKeys: string[];
+  private readonly salaryKey: string;
+  private readonly ageKey: string;
+  // Pre-encoded RESP pieces for encode(): copied, never re-encoded, per user.
+  private readonly enc: {
+    hset: Buffer;
+    sadd: Buffer;
+    zadd: Buffer;
+    userKey: Buffer;
+    fields: Buffer[];
+    names: Buffer[];
+    emailLocals: Buffer[];
+    domainTails: Buffer[];
+    phones: Buffer[];
+    cities: Buffer[];
+    cityKeys: Buffer[];
+    departments: Buffer[];
+    deptKeys: Buffer[];
+    companies: Buffer[];
+    dates: Buffer[];
+    salaryKey: Buffer;
+    ageKey: Buffer;
+  };
+
+  constructor(
+    readonly prefix: string,
+    private readonly pool: UserPool,
+  ) {
+    this.note = describePool(pool);
+    this.cityKeys = pool.cities.map((c) => `${prefix}city:${c}`);
+    this.deptKeys = pool.departments.map((d) => `${prefix}dept:${d}`);
+    this.salaryKey = `${prefix}users_by_salary`;
+    this.ageKey = `${prefix}users_by_age`;
+    this.enc = {
+      hset: commandHead(2 + USER_FIELDS.length * 2, 'HSET'),
+      sadd: commandHead(3, 'SADD'),
+      zadd: commandHead(4, 'ZADD'),
+      userKey: Buffer.from(`${prefix}user:`, 'utf8'),
+      fields: USER_FIELDS.map((f) => bulkFragment(f)),
+      names: pool.names.map((v) => bulkFragment(v)),
+      emailLocals: pool.emailLocals.map((v) => Buffer.from(v, 'utf8')),
+      domainTails: pool.domains.map((d) => Buffer.from(`@${d}`, 'utf8')),
+      phones: pool.phones.map((v) => bulkFragment(v)),
+      cities: pool.cities.map((v) => bulkFragment(v)),
+      cityKeys: this.cityKeys.map((v) => bulkFragment(v)),
+      departments: pool.departments.map((v) => bulkFragment(v)),
+      deptKeys: this.deptKeys.map((v) => bulkFragment(v)),
+      companies: pool.companies.map((v) => bulkFragment(v)),
+      dates: pool.dates.map((v) => bulkFragment(v)),
+      salaryKey: bulkFragment(this.salaryKey),
+      ageKey: bulkFragment(this.ageKey),
+    };
+    this.lua = {
+      script: USERS_LUA,
+      args: (from, to) => {
+        const out: Arg[] = [this.prefix];
+        const p = this.pool;
+        const s = this.slots;
+        for (let r = from; r < to; r++) {
+          const id = r + 1;
+          composeUser(p, id, s);
+          out.push(id, p.names[s.name]!, emailOf(p, id, s), p.phones[s.phone]!, s.age, p.cities[s.city]!);
+          out.push(p.departments[s.department]!, p.companies[s.company]!, s.salary, p.dates[s.joined]!);
+        }
+        return out;
+      },
+    };
+  }
+
+  userKey(id: number): string {
+    return `${this.prefix}user:${id}`;
+  }
+
+  private hsetArgs(id: number): Arg[] {
+    const p = this.pool;
+    const s = composeUser(p, id, this.slots);
+    return [
+      this.userKey(id),
+      'name', p.names[s.name]!,
+      'email', emailOf(p, id, s),
+      'phone', p.phones[s.phone]!,
+      'age', s.age,
+      'city', p.cities[s.city]!,
+      'department', p.departments[s.department]!,
+      'company', p.companies[s.company]!,
+      'salary', s.salary,
+      'joined', p.dates[s.joined]!,
+    ];
+  }
+
+  commands(from: number, to: number, emit: Emit): void {
+    const s = this.slots;
+    for (let r = from; r < to; r++) {
+      const id = r + 1;
+      // hsetArgs fills the slots the other four commands read.
+      emit('HSET', this.hsetArgs(id));
+      emit('SADD', [this.cityKeys[s.city]!, id]);
+      emit('SADD', [this.deptKeys[s.department]!, id]);
+      emit('ZADD', [this.salaryKey, s.salary, id]);
+      emit('ZADD', [this.ageKey, s.age, id]);
+    }
+  }
+
+  variadic(from: number, to: number, emit: Emit): void {
+    const s = this.slots;
+    const byCity = new Map<number, Arg[]>();
+    const byDept = new Map<number, Arg[]>();
+    const salary: Arg[] = [this.salaryKey];
+    const age: Arg[] = [this.ageKey];
+    for (let r = from; r < to; r++) {
+      const id = r + 1;
+      // A hash takes one HSET per key whatever we do; the sets and sorted sets collapse into a few commands.
+      emit('HSET', this.hsetArgs(id));
+      let c = byCity.get(s.city);
+      if (!c) byCity.set(s.city, (c = [this.cityKeys[s.city]!]));
+      c.push(id);
+      let d = byDept.get(s.department);
+      if (!d) byDept.set(s.department, (d = [this.deptKeys[s.department]!]));
+      d.push(id);
+      salary.push(s.salary, id);
+      age.push(s.age, id);
+    }
+    for (const args of byCity.values()) emit('SADD', args);
+    for (const args of byDept.values()) emit('SADD', args);
+    if (to > from) {
+      emit('ZADD', salary);
+      emit('ZADD', age);
+    }
+  }
+
+  encode(from: number, to: number, w: RespWriter): number {
+    const p = this.pool;
+    const e = this.enc;
+    const s = this.slots;
+    const f = e.fields;
+    for (let r = from; r < to; r++) {
+      const id = r + 1;
+      composeUser(p, id, s);
+      w.fragment(e.hset);
+      w.bulkJoin(e.userKey, id);
+      w.fragment(f[0]!);
+      w.fragment(e.names[s.name]!);
+      w.fragment(f[1]!);
+      w.bulkJoin(e.emailLocals[s.name]!, id, e.domainTails[s.domain]!);
+      w.fragment(f[2]!);
+      w.fragment(e.phones[s.phone]!);
+      w.fragment(f[3]!);
+      w.bulkNumber(s.age);
+      w.fragment(f[4]!);
+      w.fragment(e.cities[s.city]!);
+      w.fragment(f[5]!);
+      w.fragment(e.departments[s.department]!);
+      w.fragment(f[6]!);
+      w.fragment(e.companies[s.company]!);
+      w.fragment(f[7]!);
+      w.bulkNumber(s.salary);
+      w.fragment(f[8]!);
+      w.fragment(e.dates[s.joined]!);
+
+      w.fragment(e.sadd);
+      w.fragment(e.cityKeys[s.city]!);
+      w.bulkNumber(id);
+      w.fragment(e.sadd);
+      w.fragment(e.deptKeys[s.department]!);
+      w.bulkNumber(id);
+      w.fragment(e.zadd);
+      w.fragment(e.salaryKey);
+      w.bulkNumber(s.salary);
+      w.bulkNumber(id);
+      w.fragment(e.zadd);
+      w.fragment(e.ageKey);
+      w.bulkNumber(s.age);
+      w.bulkNumber(id);
+    }
+    return (to - from) * this.commandsPerRecord;
+  }
+
+  async verify(redis: Redis, n: number, exact: boolean): Promise<Verification> {
+    const p = redis.pipeline();
+    p.zcard(this.salaryKey);
+    p.zcard(this.ageKey);
+    for (const k of this.cityKeys) p.scard(k);
+    for (const k of this.deptKeys) p.scard(k);
+    const res = ((await p.exec()) ?? []).map(([err, v]) => {
+      if (err) throw err;
+      return Number(v);
+    });
+    const [zs, za] = res;
+    const cityCards = res.slice(2, 2 + this.cityKeys.length);
+    const deptCards = res.slice(2 + this.cityKeys.length);
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    if (zs !== n) return { ok: false, detail: `users_by_salary has ${zs} members, expected ${n}` };
+    if (za !== n) return { ok: false, detail: `users_by_age has ${za} members, expected ${n}` };
+    if (sum(cityCards) !== n) return { ok: false, detail: `city sets hold ${sum(cityCards)} ids, expected ${n}` };
+    if (sum(deptCards) !== n) return { ok: false, detail: `department sets hold ${sum(deptCards)} ids, expected ${n}` };
+    const setKeys = cityCards.filter((x) => x > 0).length + deptCards.filter((x) => x > 0).length;
+    if (exact) {
+      const size = await redis.dbsize();
+      const want = n + setKeys + (n > 0 ? 2 : 0);
+      if (size !== want) return { ok: false, detail: `DBSIZE is ${size}, expected ${want}` };
+    } else {
+      const found = await countExisting(redis, n, (id) => this.userKey(id));
+      if (found !== n) return { ok: false, detail: `${found} of ${n} user hashes exist` };
+    }
+    const ids = sampleIds(n);
+    const q = redis.pipeline();
+    const users = ids.map((id) => userAt(this.pool, id));
+    for (const u of users) {
+      q.hgetall(this.userKey(u.id));
+      q.sismember(`${this.prefix}city:${u.city}`, String(u.id));
+      q.sismember(`${this.prefix}dept:${u.department}`, String(u.id));
+      q.zscore(this.salaryKey, String(u.id));
+      q.zscore(this.ageKey, String(u.id));
+    }
+    const got = (await q.exec()) ?? [];
+    for (let i = 0; i < users.length; i++) {
+      const u = users[i]!;
+      const [h, inCity, inDept, sal, age] = got.slice(i * 5, i * 5 + 5).map(([err, v]) => {
+        if (err) throw err;
+        return v;
+      });
+      const want = userFields(u);
+      const hash = h as Record<string, string>;
+      for (const f of USER_FIELDS) {
+        if (hash[f] !== want[f]) {
+          return { ok: false, detail: `user:${u.id} ${f} is ${JSON.stringify(hash[f] ?? null)}, expected ${JSON.stringify(want[f])}` };
+        }
+      }
+      if (Object.keys(hash).length !== USER_FIELDS.length) {
+        return { ok: false, detail: `user:${u.id} has ${Object.keys(hash).length} fields, expected ${USER_FIELDS.length}` };
+      }
+      if (Number(inCity) !== 1 || Number(inDept) !== 1) return { ok: false, detail: `user ${u.id} missing from its city or department set` };
+      if (Number(sal) !== u.salary || Number(age) !== u.age) return { ok: false, detail: `user ${u.id} has the wrong salary or age score` };
+    }
+    return {
+      ok: true,
+      detail: `${n} users (${exact ? 'DBSIZE' : 'EXISTS on every user'}), ZCARD and SCARD totals, ${ids.length} users compared field by field`,
+    };
+  }
+}
+
+// ------------------------------------------------------------------------------------------------ set
+
+const SET_LUA = `-- ARGV[1] is the key prefix; then id, value pairs.
+local p = ARGV[1]
+for i = 2, #ARGV, 2 do
+  redis.call('SET', p .. 'key:' .. ARGV[i], ARGV[i + 1])
+end
+return (#ARGV - 1) / 2`;
+
+class SetWorkload implements Workload {
+  readonly name = 'set' as const;
+  readonly unit = 'keys';
+  readonly commandsPerRecord = 1;
+  readonly note = null;
+  readonly lua: LuaForm;
+  private readonly setHead = commandHead(3, 'SET');
+  private readonly msetName = 'MSET';
+  private readonly keyHead: Buffer;
+  private static readonly valueHead = Buffer.from('v', 'latin1');
+
+  constructor(readonly prefix: string) {
+    this.keyHead = Buffer.from(`${prefix}key:`, 'utf8');
+    this.lua = {
+      script: SET_LUA,
+      args: (from, to) => {
+        const out: Arg[] = [this.prefix];
+        for (let r = from; r < to; r++) out.push(r + 1, this.value(r + 1));
+        return out;
+      },
+    };
+  }
+
+  key(id: number): string {
+    return `${this.prefix}key:${id}`;
+  }
+
+  /** Small values, like redis-benchmark's 3 bytes: the point is the per-command cost. */
+  value(id: number): string {
+    return `v${id}`;
+  }
+
+  commands(from: number, to: number, emit: Emit): void {
+    for (let r = from; r < to; r++) emit('SET', [this.key(r + 1), this.value(r + 1)]);
+  }
+
+  variadic(from: number, to: number, emit: Emit): void {
+    if (to <= from) return;
+    const args: Arg[] = [];
+    for (let r = from; r < to; r++) args.push(this.key(r + 1), this.value(r + 1));
+    emit(this.msetName, args);
+  }
+
+  encode(from: number, to: number, w: RespWriter): number {
+    for (let r = from; r < to; r++) {
+      const id = r + 1;
+      w.fragment(this.setHead);
+      w.bulkJoin(this.keyHead, id);
+      w.bulkJoin(SetWorkload.valueHead, id);
+    }
+    return to - from;
+  }
+
+  async verify(redis: Redis, n: number, exact: boolean): Promise<Verification> {
+    if (exact) {
+      const size = await redis.dbsize();
+      if (size !== n) return { ok: false, detail: `DBSIZE is ${size}, expected ${n}` };
+    } else {
+      const found = await countExisting(redis, n, (id) => this.key(id));
+      if (found !== n) return { ok: false, detail: `${found} of ${n} keys exist` };
+    }
+    const ids = sampleIds(n, 50);
+    const values = ids.length ? await redis.mget(ids.map((id) => this.key(id))) : [];
+    for (let i = 0; i < ids.length; i++) {
+      if (values[i] !== this.value(ids[i]!)) {
+        return { ok: false, detail: `${this.key(ids[i]!)} is ${JSON.stringify(values[i])}, expected ${JSON.stringify(this.value(ids[i]!))}` };
+      }
+    }
+    return { ok: true, detail: `${n} keys (${exact ? 'DBSIZE' : 'EXISTS on every key'}), ${ids.length} values compared` };
+  }
+}
+
+export async function createWorkload(name: WorkloadName, prefix: string): Promise<Workload> {
+  if (name === 'users') return new UsersWorkload(prefix, await userPool());
+  return new SetWorkload(prefix);
+}

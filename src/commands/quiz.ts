@@ -1,0 +1,128 @@
+// `redis-learn quiz`: lists the bank, or asks a round (terminal prompts or piped answers) and saves the cards.
+import type { QuizCliOptions } from '../cli.js';
+import type { BankEntry, ValidFilter } from '../quiz/bank.js';
+import type { GlobalOptions } from '../session.js';
+
+export async function quizCommand(opts: QuizCliOptions, g: GlobalOptions): Promise<void> {
+  const { bankEntries, filterEntries, validateFilter } = await import('../quiz/bank.js');
+  const filter = validateFilter({ topic: opts.topic, level: opts.level });
+  if (opts.list) {
+    await printList(filterEntries(bankEntries(), filter), Boolean(opts.json));
+    return;
+  }
+  await runQuiz(opts, g, filter);
+}
+
+async function printList(entries: BankEntry[], json: boolean): Promise<void> {
+  if (json) {
+    const rows = entries.map((e) => ({
+      id: e.question.id,
+      topic: e.topic.id,
+      level: e.question.level,
+      kind: e.question.kind,
+      question: e.question.question,
+    }));
+    process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    return;
+  }
+  const { renderTable } = await import('../ui/table.js');
+  const { c } = await import('../ui/theme.js');
+  const width = Math.max(30, (process.stdout.columns || 120) - 75);
+  const clip = (s: string) => {
+    const one = s.replaceAll('{ns}', 'learn:').replace(/\s+/g, ' ');
+    return one.length > width ? `${one.slice(0, width - 1)}…` : one;
+  };
+  process.stdout.write(
+    `${renderTable(
+      ['id', 'topic', 'level', 'kind', 'question'],
+      entries.map((e) => [e.question.id, e.topic.id, e.question.level, e.question.kind, clip(e.question.question)]),
+    )}\n`,
+  );
+  const topics = new Set(entries.map((e) => e.topic.id)).size;
+  process.stdout.write(c.dim(`${entries.length} questions · ${topics} topics · redis-learn quiz [--topic T] [--level L] [--count N]\n`));
+}
+
+async function runQuiz(opts: QuizCliOptions, g: GlobalOptions, filter: ValidFilter): Promise<void> {
+  const [{ loadProgress, updateProgress, progressWarnings }, { needsRedis }, { selectRound }, { randomSeed }, runner, { quizSummary }, { c }] =
+    await Promise.all([
+      import('../progress/store.js'),
+      import('../quiz/bank.js'),
+      import('../quiz/select.js'),
+      import('../quiz/random.js'),
+      import('../quiz/runner.js'),
+      import('../quiz/summary.js'),
+      import('../ui/theme.js'),
+    ]);
+  const { TOPICS } = await import('../quiz/bank/index.js');
+  const json = Boolean(opts.json);
+  // With --json, stdout carries only the final object: everything a person reads goes to stderr.
+  const out = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
+  const progress = loadProgress();
+  for (const w of progressWarnings.splice(0)) process.stderr.write(`${c.yellow('warning:')} ${w}\n`);
+
+  const seed = opts.seed ?? randomSeed();
+  const items = selectRound(progress, { filter, count: opts.count, review: opts.review, seed });
+  const topicTitle = (id: string) => (id === 'lessons' ? 'Missed lesson exercises' : (TOPICS.find((t) => t.id === id)?.title ?? id));
+
+  if (items.length === 0) {
+    const s = quizSummary(progress);
+    const why = opts.review ? 'Nothing is due for review and every question has been asked.' : 'No question matches.';
+    out(why);
+    if (s.nextDue) out(`Next review ${(await import('../quiz/scheduler.js')).describeDue(s.nextDue)}.`);
+    if (json) process.stdout.write(`${JSON.stringify({ seed, review: Boolean(opts.review), asked: 0, correct: 0, score: 0, byTopic: {}, completed: true, questions: [], unavailable: [], due: s.due, nextDue: s.nextDue ?? null })}\n`);
+    return;
+  }
+
+  const needs = items.some((it) => it.type === 'question' && needsRedis(it.entry.question));
+  const { openSession, closeSession } = await import('../session.js');
+  // Opened up front when a question needs Redis, so an unreachable server is reported before the first question.
+  const sb = needs ? await openSession(g, { json }) : undefined;
+  const interactive = Boolean(process.stdin.isTTY && (json ? process.stderr.isTTY : process.stdout.isTTY));
+  const { pipedInput, terminalInput } = await import('../quiz/input.js');
+  const input = interactive ? await terminalInput(json ? process.stderr : process.stdout) : pipedInput(out);
+
+  const due = items.filter((it) => it.type === 'missed' || it.due).length;
+  out(
+    c.bold(`Redis interview quiz · ${items.length} question${items.length === 1 ? '' : 's'}`) +
+      c.dim(` · ${opts.review ? `${due} due for review · ` : ''}seed ${seed} (replay with --seed ${seed})`),
+  );
+  if (!interactive) out(c.dim('answers are read from standard input, one line per question'));
+
+  const cards = { ...progress.quiz.cards };
+  let result: Awaited<ReturnType<typeof runner.runRound>>;
+  try {
+    result = await runner.runRound({
+      items,
+      input,
+      seed,
+      review: opts.review,
+      namespace: sb?.ns ?? g.namespace,
+      sandbox: sb ? async () => sb : undefined,
+      out,
+      card: (id) => cards[id],
+      saveCard: (id, card) => {
+        cards[id] = card;
+        updateProgress((p) => {
+          p.quiz.cards[id] = card;
+        });
+      },
+    });
+  } finally {
+    input.close();
+    if (sb) await closeSession(sb);
+  }
+
+  const after =
+    result.asked > 0
+      ? updateProgress((p) => {
+          p.quiz.rounds.push(runner.toStoredRound(result, new Date()));
+          // The history feeds accuracy figures; a thousand rounds is plenty.
+          if (p.quiz.rounds.length > 1000) p.quiz.rounds.splice(0, p.quiz.rounds.length - 1000);
+        })
+      : loadProgress();
+  const s = quizSummary(after);
+  for (const line of runner.summaryLines(result, topicTitle, s.nextDue, s.due)) out(line);
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ ...result, due: s.due, nextDue: s.nextDue ?? null })}\n`);
+  }
+}

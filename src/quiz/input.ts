@@ -1,0 +1,120 @@
+// Where quiz answers come from: @inquirer/prompts at a terminal, or piped standard input, one line per question.
+import { createInterface } from 'node:readline';
+
+export interface QuizInput {
+  /** A person at a terminal (prompts), not a pipe. */
+  readonly interactive: boolean;
+  /** The picked option numbers as "1,3"; null at end of input. */
+  choice(message: string, options: string[], multiple: boolean): Promise<string | null>;
+  /** A typed line (a command, a predicted reply); null at end of input. */
+  text(message: string): Promise<string | null>;
+  /** Open questions: lets the learner draft an answer before the reveal (a pipe skips this). False at end of input. */
+  draft(message: string): Promise<boolean>;
+  /** again/hard/good/easy or 0–3; null at end of input. */
+  selfGrade(message: string): Promise<string | null>;
+  /** Whether to send a command the sandbox flags as risky; a pipe always says no. */
+  confirm(message: string): Promise<boolean>;
+  close(): void;
+}
+
+/** Piped input gives up after this long without a line, so a script that never closes stdin cannot hang a round. */
+const PIPE_IDLE_MS = Number(process.env.REDIS_LEARN_INPUT_TIMEOUT_MS) || 60_000;
+
+/** Reads one line per question from a non-interactive stdin and echoes prompt and answer so transcripts read well. */
+export function pipedInput(echo: (line: string) => void, stream: NodeJS.ReadableStream = process.stdin): QuizInput {
+  const rl = createInterface({ input: stream, terminal: false });
+  const queue: string[] = [];
+  const waiters: ((line: string | null) => void)[] = [];
+  let ended = false;
+  rl.on('line', (line) => {
+    const w = waiters.shift();
+    if (w) w(line);
+    else queue.push(line);
+  });
+  rl.on('close', () => {
+    ended = true;
+    for (const w of waiters.splice(0)) w(null);
+  });
+  const idleLimit = (stream as { isTTY?: boolean }).isTTY ? 0 : PIPE_IDLE_MS;
+
+  const next = (message: string): Promise<string | null> => {
+    const answer = (line: string | null) => {
+      if (line !== null) echo(`${message} ${line}`);
+      return line;
+    };
+    if (queue.length) return Promise.resolve(answer(queue.shift()!));
+    if (ended) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const waiter = (line: string | null) => {
+        if (timer) clearTimeout(timer);
+        resolve(answer(line));
+      };
+      waiters.push(waiter);
+      if (idleLimit > 0) {
+        timer = setTimeout(() => {
+          echo(`(no input for ${Math.round(idleLimit / 1000)} s: ending the round)`);
+          rl.close();
+        }, idleLimit);
+      }
+    });
+  };
+
+  return {
+    interactive: false,
+    choice: (message) => next(message),
+    text: (message) => next(message),
+    draft: async () => true,
+    selfGrade: (message) => next(message),
+    confirm: async () => false,
+    close: () => rl.close(),
+  };
+}
+
+function cancelled(err: unknown): boolean {
+  const name = err instanceof Error ? err.name : '';
+  return name === 'ExitPromptError' || name === 'AbortPromptError';
+}
+
+/** Prompts at a terminal; Ctrl-C or Ctrl-D ends the round (null) instead of the process, so the summary still prints. */
+export async function terminalInput(output: NodeJS.WritableStream = process.stdout): Promise<QuizInput> {
+  const { checkbox, confirm, input, select } = await import('@inquirer/prompts');
+  const ctx = { output };
+  const guard = async <T>(ask: () => Promise<T>): Promise<T | null> => {
+    try {
+      return await ask();
+    } catch (err) {
+      if (cancelled(err)) return null;
+      throw err;
+    }
+  };
+  return {
+    interactive: true,
+    choice: (message, options, multiple) =>
+      guard(async () => {
+        const choices = options.map((o, i) => ({ name: `${i + 1}. ${o}`, value: String(i + 1) }));
+        if (multiple) return (await checkbox({ message, choices, required: true, pageSize: 12 }, ctx)).join(',');
+        return select({ message, choices, pageSize: 12 }, ctx);
+      }),
+    text: (message) => guard(() => input({ message }, ctx)),
+    draft: async (message) => (await guard(() => input({ message }, ctx))) !== null,
+    selfGrade: (message) =>
+      guard(() =>
+        select(
+          {
+            message,
+            choices: [
+              { name: 'again — I did not know it', value: 'again' },
+              { name: 'hard — I got there, with effort', value: 'hard' },
+              { name: 'good — I knew it', value: 'good' },
+              { name: 'easy — I knew it cold', value: 'easy' },
+            ],
+            default: 'good',
+          },
+          ctx,
+        ),
+      ),
+    confirm: async (message) => (await guard(() => confirm({ message, default: false }, ctx))) ?? false,
+    close: () => {},
+  };
+}
