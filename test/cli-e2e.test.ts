@@ -150,6 +150,18 @@ describe('lessons', () => {
     await runCli(['reset', 'simple', '--url', serverUrl(DB), '--namespace', 'pipe:'], { env });
   });
 
+  it('lowers the points of an exercise solved after a hint', async () => {
+    const home = tempConfigHome();
+    const r = await runCli(['lesson', 'simple', '--url', serverUrl(DB), '--namespace', 'hint:'], {
+      env: { XDG_CONFIG_HOME: home },
+      input: ':hint\n:hint\nSET hint:visits 1 EX 60\n',
+    });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/hint 2:/);
+    expect(r.stdout).toMatch(/✓ .* 1\/2 pts/);
+    await runCli(['reset', 'simple', '--url', serverUrl(DB), '--namespace', 'hint:'], { env: { XDG_CONFIG_HOME: home } });
+  });
+
   it('keeps a corrupt progress file aside and tells the learner', async () => {
     const home = tempConfigHome();
     mkdirSync(join(home, 'redis-learn'), { recursive: true });

@@ -106,19 +106,15 @@ export async function lessonCommand(id: string, opts: LessonCliOptions, g: Globa
   return result;
 }
 
-/** Missed exercises become review cards, when the quiz module offers them. */
+/** Missed exercises become review cards (quiz --review asks them again). */
 async function rememberMissed(lessonId: string, stepIds: string[]): Promise<void> {
   const lesson = findLesson(lessonId);
   if (!lesson) return;
-  const modulePath = '../quiz/exercise-cards.js';
-  const mod = (await import(modulePath).catch(() => null)) as {
-    recordMissedExercise?: (p: import('../progress/store.js').Progress, lessonId: string, stepId: string, title: string) => void;
-  } | null;
-  if (!mod?.recordMissedExercise) return;
+  const { recordMissedExercise } = await import('../quiz/missed.js');
   updateProgress((p) => {
     for (const s of stepIds) {
       const step = lesson.steps.find((st) => st.id === s);
-      mod.recordMissedExercise!(p, lessonId, s, step?.title ?? s);
+      recordMissedExercise(p, lessonId, s, step?.title ?? s);
     }
   });
 }

@@ -11,16 +11,9 @@ export interface QuizStatus {
   line: string;
 }
 
-interface QuizSummaryModule {
-  quizSummary(p: Progress): { cards: number; due: number; nextDue?: string; rounds: number; accuracy?: number; weakestTopic?: string };
-}
-
 export async function quizStatus(p: Progress): Promise<QuizStatus> {
-  const modulePath = '../quiz/summary.js';
-  const mod = (await import(modulePath).catch(() => null)) as QuizSummaryModule | null;
-  const s = mod?.quizSummary
-    ? mod.quizSummary(p)
-    : { cards: Object.keys(p.quiz.cards).length, due: 0, rounds: p.quiz.rounds.length };
+  const { quizSummary } = await import('../quiz/summary.js');
+  const s = quizSummary(p);
   const parts = [`${s.rounds} round${s.rounds === 1 ? '' : 's'}`, `${s.cards} cards`, `${s.due} due`];
   if (s.accuracy !== undefined) parts.push(`${Math.round(s.accuracy * 100)}% correct`);
   if (s.weakestTopic) parts.push(`weakest: ${s.weakestTopic}`);
