@@ -152,3 +152,15 @@ describe('the private server', () => {
     expect(gone).toBe(true);
   });
 });
+
+describe('blocking commands at the prompt', () => {
+  it('refuses waits that would hang the prompt and allows short ones', async () => {
+    const { blocksForever } = await import('../src/redis/sandbox.js');
+    expect(blocksForever(['BLPOP', 'k', '0'])).toMatch(/wait forever/);
+    expect(blocksForever(['BLMOVE', 'a', 'b', 'LEFT', 'RIGHT', '0'])).toMatch(/wait forever/);
+    expect(blocksForever(['XREAD', 'BLOCK', '0', 'STREAMS', 's', '$'])).toMatch(/wait forever/);
+    expect(blocksForever(['BLMPOP', '600', '1', 'k', 'LEFT'])).toMatch(/hold the prompt/);
+    expect(blocksForever(['BLPOP', 'k', '2'])).toBeNull();
+    expect(blocksForever(['GET', 'k'])).toBeNull();
+  });
+});

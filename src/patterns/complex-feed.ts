@@ -7,7 +7,12 @@ import type { Redis } from 'ioredis';
  * so trimming on every push keeps it O(1) amortised. Returns the feed's length afterwards.
  */
 export async function pushActivity(redis: Redis, key: string, activity: string, keep: number): Promise<number> {
-  const res = await redis.multi().lpush(key, activity).ltrim(key, 0, keep - 1).llen(key).exec();
+  const res = await redis
+    .multi()
+    .lpush(key, activity)
+    .ltrim(key, 0, keep - 1)
+    .llen(key)
+    .exec();
   const err = res?.find(([e]) => e)?.[0];
   if (err) throw err;
   return Number(res?.[2]?.[1] ?? 0);

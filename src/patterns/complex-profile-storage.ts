@@ -20,13 +20,14 @@ export async function saveProfileAsKeys(redis: Redis, prefix: string, profile: P
 
 /**
  * The sum of MEMORY USAGE over `keys` (bytes the server reports for each key: the key name, the value
- * and per-key bookkeeping), pipelined in batches. Missing keys count 0.
+ * and per-key bookkeeping), pipelined in batches. Missing keys count 0. Default sampling, like the key
+ * tables: exact for small (listpack, string) values, an estimate for big hash tables.
  */
 export async function memoryOf(redis: Redis, keys: readonly string[]): Promise<number> {
   let total = 0;
   for (let i = 0; i < keys.length; i += 500) {
     const p = redis.pipeline();
-    for (const k of keys.slice(i, i + 500)) p.call('MEMORY', 'USAGE', k, 'SAMPLES', '0');
+    for (const k of keys.slice(i, i + 500)) p.call('MEMORY', 'USAGE', k);
     for (const [err, bytes] of (await p.exec()) ?? []) {
       if (err) throw err;
       total += Number(bytes ?? 0);

@@ -55,6 +55,8 @@ function baseOptions(connectTimeout: number): RedisOptions {
     enableOfflineQueue: false,
     enableReadyCheck: true,
     showFriendlyErrorStack: false,
+    // RESP2, as redis-cli speaks by default: replies print the way learners will see them there.
+    protocol: 2,
   };
 }
 

@@ -18,6 +18,26 @@ export function isConnectionLoss(err: unknown): boolean {
   );
 }
 
+/** Longest wait a blocking command may ask for at the prompt, in seconds. */
+export const MAX_BLOCK_SECONDS = 30;
+
+/** Why a blocking command could hang the prompt (timeout 0 or very long), or null. */
+export function blocksForever(args: readonly string[]): string | null {
+  const name = String(args[0] ?? '').toUpperCase();
+  let seconds: number | null = null;
+  if (/^(BLPOP|BRPOP|BZPOPMIN|BZPOPMAX|BLMOVE|BRPOPLPUSH)$/.test(name)) seconds = Number(args.at(-1));
+  else if (/^(BLMPOP|BZMPOP)$/.test(name)) seconds = Number(args[1]);
+  else if (/^(XREAD|XREADGROUP)$/.test(name)) {
+    const i = args.findIndex((a) => a.toUpperCase() === 'BLOCK');
+    if (i > 0) seconds = Number(args[i + 1]) / 1000;
+  } else if (name === 'WAIT') seconds = Number(args[2]) / 1000;
+  if (seconds === null || Number.isNaN(seconds)) return null;
+  if (seconds === 0 || seconds > MAX_BLOCK_SECONDS) {
+    return `${name} with ${seconds === 0 ? 'timeout 0 would wait forever' : `a ${seconds} s timeout would hold the prompt`}: use a timeout of at most ${MAX_BLOCK_SECONDS} seconds`;
+  }
+  return null;
+}
+
 export function validateNamespace(ns: string): string {
   if (!ns || /\s/.test(ns) || /[*?[\]]/.test(ns)) {
     throw new SafetyError(`bad namespace "${ns}": use letters, digits and : (e.g. learn:)`);
@@ -150,6 +170,8 @@ export class Sandbox {
         return { ok: false, reason: `on a shared server SCAN must stay in the sandbox: add MATCH ${this.ns}*` };
       }
     }
+    const forever = blocksForever(args);
+    if (forever) return { ok: false, reason: forever };
     const keys = extractKeys(this.table, args);
     const outside = keys.filter((k) => !k.startsWith(this.ns));
     if (outside.length) {

@@ -194,22 +194,23 @@ export async function runLesson(lesson: Lesson, sb: Sandbox, opts: RunOptions): 
         const shownLimit = 12;
         let shown = 0;
         let hidden = 0;
-        let hiddenMs = 0;
         const off = sb.recorder.onCommand((rec) => {
           if (shown < shownLimit) {
             shown++;
             print(commandLine(rec));
-          } else {
-            hidden++;
-            hiddenMs += rec.ms;
-          }
+          } else hidden++;
         });
+        const t0 = process.hrtime.bigint();
         try {
           await step.run(sctx);
         } finally {
           off();
         }
-        if (hidden) print(c.dim(`  … and ${hidden.toLocaleString('en-US')} more commands (${formatMs(hiddenMs)} of round trips)`));
+        const wall = Number(process.hrtime.bigint() - t0) / 1e6;
+        // Pipelined commands overlap, so the step's wall time is the honest figure, not a sum of round trips.
+        if (hidden) {
+          print(c.dim(`  … and ${hidden.toLocaleString('en-US')} more command${hidden === 1 ? '' : 's'} (the step took ${formatMs(wall)})`));
+        }
         return result;
       }
       case 'race':
@@ -289,12 +290,24 @@ export async function runLesson(lesson: Lesson, sb: Sandbox, opts: RunOptions): 
       return rec;
     };
 
+    /** A learner who stopped inside MULTI or after WATCH must not leave the lesson's connection in that state. */
+    const tidy = async () => {
+      const names = sctx.history.map((h) => String(h.args[0]).toUpperCase());
+      const lastMulti = names.lastIndexOf('MULTI');
+      if (lastMulti >= 0 && !names.slice(lastMulti).some((n) => n === 'EXEC' || n === 'DISCARD')) {
+        await sb.client.call('DISCARD').catch(() => {});
+      }
+      if (names.includes('WATCH')) await sb.client.call('UNWATCH').catch(() => {});
+      sb.recorder.take();
+    };
+
     if (mode === 'auto') {
       for (const line of step.solution) {
         const rec = await send(tokenize(sb.expand(line)));
         if (rec) print(commandLine(rec, `  redis-learn ${sym.arrow} `));
       }
       const r = await step.check(sctx);
+      await tidy();
       result.passed = r.pass;
       result.points = r.pass ? step.points : 0;
       print(`  ${verdict(r, { earned: result.points, max: step.points })}`);
@@ -330,8 +343,10 @@ export async function runLesson(lesson: Lesson, sb: Sandbox, opts: RunOptions): 
           result.points = 0;
           result.hintsUsed = hints;
           print(c.dim(`  skipped — redo it later with: redis-learn lesson ${lesson.id} --step ${index + 1}`));
+          await tidy();
           return result;
         } else if (cmd === 'quit' || cmd === 'q' || cmd === 'exit') {
+          await tidy();
           throw new EndOfInput();
         } else {
           print(c.dim(`  ${META_HELP}`));
@@ -357,6 +372,7 @@ export async function runLesson(lesson: Lesson, sb: Sandbox, opts: RunOptions): 
         result.solutionShown = hints >= 3;
         result.points = Math.floor(step.points * HINT_FACTOR[hints]!);
         print(`  ${verdict(r, { earned: result.points, max: step.points })}`);
+        await tidy();
         return result;
       }
       print(`  ${c.dim(`not yet: expected ${r.expected}, found ${r.actual}`)}`);

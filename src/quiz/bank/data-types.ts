@@ -16,7 +16,7 @@ export const topic: Topic = {
       id: 'data-types-leaderboard',
       kind: 'choice',
       level: 'beginner',
-      question: 'A game needs the top 10 players by score and any player\'s current rank. Which type fits best?',
+      question: "A game needs the top 10 players by score and any player's current rank. Which type fits best?",
       options: [
         {
           text: 'A sorted set: member = player, score = points',
@@ -92,7 +92,7 @@ export const topic: Topic = {
           why: 'Redis 7.0 finished the migration; OBJECT ENCODING reports listpack where 6.x reported ziplist.',
         },
         {
-          text: 'Listpack avoids ziplist\'s cascading updates because each entry records its own length, not the previous entry\'s',
+          text: "Listpack avoids ziplist's cascading updates because each entry records its own length, not the previous entry's",
           correct: true,
           why: 'In a ziplist, growing one entry could force every following entry to be rewritten.',
         },
@@ -114,7 +114,7 @@ export const topic: Topic = {
       ],
       explanation:
         'Ziplist stored the length of the previous entry in each entry, so an insert could trigger a chain of reallocations ' +
-        '(a cascading update). Listpack stores each entry\'s own length at its end, keeping backward traversal without that ' +
+        "(a cascading update). Listpack stores each entry's own length at its end, keeping backward traversal without that " +
         'risk. It debuted in streams (5.0) and fully replaced ziplist in 7.0.',
     },
     {
@@ -181,13 +181,18 @@ export const topic: Topic = {
         'A stream is an append-only log with IDs (milliseconds-sequence), persisted with the dataset and replicated. ' +
         'Consumer groups give at-least-once processing with XREADGROUP, XACK and the pending list. Pub/Sub is the right tool ' +
         'only when losing messages for disconnected listeners is acceptable.',
-      proof: ['XADD orders * type created id 42', 'XGROUP CREATE orders billing 0', 'XREADGROUP GROUP billing w1 COUNT 10 STREAMS orders >'],
+      proof: [
+        'XADD orders * type created id 42',
+        'XGROUP CREATE orders billing 0',
+        'XREADGROUP GROUP billing w1 COUNT 10 STREAMS orders >',
+      ],
     },
     {
       id: 'data-types-unique-visitors',
       kind: 'choice',
       level: 'intermediate',
-      question: 'You need the number of unique daily visitors among 100 million users; about 1% error is fine, memory is tight. What do you use?',
+      question:
+        'You need the number of unique daily visitors among 100 million users; about 1% error is fine, memory is tight. What do you use?',
       options: [
         {
           text: 'A HyperLogLog per day: PFADD visitor ids, PFCOUNT for the estimate',
@@ -305,7 +310,7 @@ export const topic: Topic = {
       answer: ['ZINCRBY {ns}leaderboard 30 bob'],
       wrong: ['ZADD {ns}leaderboard 30 bob'],
       explanation:
-        'ZINCRBY adds to the member\'s score atomically and returns the new score (ZADD ... INCR does the same). Plain ZADD ' +
+        "ZINCRBY adds to the member's score atomically and returns the new score (ZADD ... INCR does the same). Plain ZADD " +
         'would overwrite the score with 30 instead of adding to it.',
       proof: ['ZINCRBY leaderboard 30 bob'],
     },
@@ -348,7 +353,8 @@ export const topic: Topic = {
       id: 'data-types-encodings-memory',
       kind: 'open',
       level: 'advanced',
-      question: 'Why does Redis keep several internal encodings per type, and how would you use that to cut the memory of 50 million small objects?',
+      question:
+        'Why does Redis keep several internal encodings per type, and how would you use that to cut the memory of 50 million small objects?',
       keyPoints: [
         'Compact encodings (listpack, intset, embstr/int) store data contiguously without per-element pointers and allocations',
         'They trade O(N) access for memory, which is fine while N stays under the thresholds (hash 512 entries / 64 bytes, zset 128 / 64, intset 512)',
@@ -359,7 +365,8 @@ export const topic: Topic = {
       ],
       explanation:
         'A strong answer connects encodings to the per-key overhead and shows the hash-bucketing technique with its limits ' +
-        '(no per-field TTL before Redis 7.4, thresholds must be respected or the bucket converts to a hashtable).',
+        '(no per-field TTL before Redis 7.4, thresholds must be respected or the bucket converts to a hashtable). Quoting ' +
+        'numbers from MEMORY USAGE before and after makes the answer convincing.',
     },
     {
       id: 'data-types-model-features',
@@ -377,7 +384,7 @@ export const topic: Topic = {
       ],
       explanation:
         'Interviewers look for matching access patterns to structures and for bounding every collection so it cannot grow ' +
-        'without limit.',
+        'without limit. Naming the main command for each choice shows the model is practical, not just theoretical.',
     },
   ],
 };

@@ -151,7 +151,8 @@ export const topic: Topic = {
       id: 'fundamentals-complexity',
       kind: 'choice',
       level: 'intermediate',
-      question: 'A key holds a collection with 5 million elements. Which commands are O(N) in its size and can stall every client? (pick all that apply)',
+      question:
+        'A key holds a collection with 5 million elements. Which commands are O(N) in its size and can stall every client? (pick all that apply)',
       options: [
         { text: '`SMEMBERS` on a set', correct: true, why: 'It builds and sends a reply with every member.' },
         { text: '`HGETALL` on a hash', correct: true, why: 'It returns every field and value, O(N) in the hash size.' },

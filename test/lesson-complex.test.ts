@@ -1,0 +1,379 @@
+// The complex lesson's patterns and checks against a real server: ranks, trimming, reliable queues, WATCH retries.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createContext, type OwnedContext } from '../src/lessons/engine/context.js';
+import type { CheckResult, ExerciseStep, RaceStep } from '../src/lessons/engine/types.js';
+import { complexLesson } from '../src/lessons/complex.js';
+import { incrementBatch, type BatchWay } from '../src/patterns/complex-batching.js';
+import { pushActivity, recentActivity } from '../src/patterns/complex-feed.js';
+import { addPoints, aroundMe, rankOf, topPlayers } from '../src/patterns/complex-leaderboard.js';
+import { ContentionError, optimisticUpdate, transfer, watchedHashIncrement } from '../src/patterns/complex-optimistic-lock.js';
+import { popMostUrgent, pushJobs } from '../src/patterns/complex-priority-queue.js';
+import { fieldKeys, memoryOf, saveProfileAsHash, saveProfileAsKeys } from '../src/patterns/complex-profile-storage.js';
+import { ackJob, claimJob, enqueue, requeueAll } from '../src/patterns/complex-reliable-queue.js';
+import { extractKeys, isWrite } from '../src/redis/capabilities.js';
+import type { Sandbox } from '../src/redis/sandbox.js';
+import { tokenize } from '../src/redis/tokenize.js';
+import { openSandbox } from './helpers.js';
+
+const NS = 'lc:';
+let sb: Sandbox;
+let ctx: OwnedContext;
+
+beforeAll(async () => {
+  sb = await openSandbox(4, NS);
+  ctx = createContext(sb, { scope: complexLesson.id, write: () => {} });
+});
+
+afterAll(async () => {
+  await ctx.dispose();
+  await sb.reset(complexLesson.id);
+  await sb.close();
+});
+
+beforeEach(async () => {
+  await sb.reset(complexLesson.id);
+});
+
+/** Claims keys for the lesson's scope, so reset removes what a test writes. */
+async function own(...names: string[]): Promise<string[]> {
+  const keys = names.map((n) => sb.key(n));
+  await sb.claim(complexLesson.id, keys);
+  return keys;
+}
+
+function exercise(id: string): ExerciseStep {
+  const step = complexLesson.steps.find((s) => s.id === id);
+  if (step?.kind !== 'exercise') throw new Error(`no exercise ${id}`);
+  return step;
+}
+
+/** What the runner does for a learner: the setup, then each typed line recorded in the history, then the check. */
+async function attempt(id: string, lines: string[]): Promise<CheckResult> {
+  const step = exercise(id);
+  ctx.history.length = 0;
+  if (typeof step.setup === 'function') await step.setup(ctx);
+  else for (const line of step.setup ?? []) await sb.exec(tokenize(sb.expand(line)), complexLesson.id);
+  for (const line of lines) ctx.history.push(await sb.exec(tokenize(sb.expand(line)), complexLesson.id));
+  return step.check(ctx);
+}
+
+describe('leaderboard pattern', () => {
+  it('ranks from 1 at the top, and "around me" is clamped at the top and centred in the middle', async () => {
+    const [key] = await own('leaderboard:t');
+    const scores = [50, 40, 30, 20, 10];
+    await sb.admin.zadd(key!, ...scores.flatMap((s, i) => [s, `p${i + 1}`]));
+
+    expect((await topPlayers(sb.client, key!, 2)).map((e) => [e.rank, e.member, e.score])).toEqual([
+      [1, 'p1', 50],
+      [2, 'p2', 40],
+    ]);
+    expect(await rankOf(sb.client, key!, 'p3')).toEqual({ rank: 3, member: 'p3', score: 30 });
+    expect(await rankOf(sb.client, key!, 'nobody')).toBeNull();
+
+    const middle = await aroundMe(sb.client, key!, 'p3', 1);
+    expect(middle.map((e) => [e.rank, e.member])).toEqual([
+      [2, 'p2'],
+      [3, 'p3'],
+      [4, 'p4'],
+    ]);
+    const top = await aroundMe(sb.client, key!, 'p1', 2);
+    expect(top.map((e) => e.rank)).toEqual([1, 2, 3]);
+    expect(await aroundMe(sb.client, key!, 'nobody', 2)).toEqual([]);
+
+    // Points move a player past others; ranks follow.
+    expect(await addPoints(sb.client, key!, 'p5', 45)).toBe(55);
+    expect((await rankOf(sb.client, key!, 'p5'))?.rank).toBe(1);
+    expect((await aroundMe(sb.client, key!, 'p1', 1)).map((e) => e.member)).toEqual(['p5', 'p1', 'p2']);
+  });
+});
+
+describe('feed pattern', () => {
+  it('keeps only the newest N, newest first, and reports the capped length', async () => {
+    const [key] = await own('feed:t');
+    const lengths: number[] = [];
+    for (let i = 1; i <= 8; i++) lengths.push(await pushActivity(sb.client, key!, `a${i}`, 3));
+    expect(lengths).toEqual([1, 2, 3, 3, 3, 3, 3, 3]);
+    expect(await sb.admin.lrange(key!, 0, -1)).toEqual(['a8', 'a7', 'a6']);
+    expect(await recentActivity(sb.client, key!, 2)).toEqual(['a8', 'a7']);
+  });
+});
+
+describe('reliable queue pattern', () => {
+  it('claims the oldest job into processing, acks it out, and recovers an unacked job first in line', async () => {
+    const [queue, processing] = await own('queue:t', 'queue:t:processing');
+    await enqueue(sb.client, queue!, ['j1', 'j2', 'j3', 'j4']);
+
+    const first = await claimJob(sb.client, queue!, processing!, 1);
+    expect(first).toBe('j1');
+    expect(await sb.admin.lrange(processing!, 0, -1)).toEqual(['j1']);
+    expect(await sb.admin.lrange(queue!, 0, -1)).toEqual(['j4', 'j3', 'j2']);
+    expect(await ackJob(sb.client, processing!, 'j1')).toBe(true);
+    expect(await ackJob(sb.client, processing!, 'j1')).toBe(false);
+    expect(await sb.admin.exists(processing!)).toBe(0);
+
+    // Two workers die holding j2 and j3: the jobs wait in processing, then go back oldest-first.
+    expect(await claimJob(sb.client, queue!, processing!, 1)).toBe('j2');
+    expect(await claimJob(sb.client, queue!, processing!, 1)).toBe('j3');
+    expect(await sb.admin.lrange(processing!, 0, -1)).toEqual(['j3', 'j2']);
+    expect(await requeueAll(sb.client, processing!, queue!)).toEqual(['j3', 'j2']);
+    expect(await sb.admin.exists(processing!)).toBe(0);
+    expect(await claimJob(sb.client, queue!, processing!, 1)).toBe('j2');
+    expect(await claimJob(sb.client, queue!, processing!, 1)).toBe('j3');
+    expect(await claimJob(sb.client, queue!, processing!, 1)).toBe('j4');
+  });
+
+  it('waits for the timeout on an empty queue and returns null; the legacy BRPOPLPUSH path behaves the same', async () => {
+    const [queue, processing] = await own('queue:e', 'queue:e:processing');
+    const t0 = performance.now();
+    expect(await claimJob(sb.client, queue!, processing!, 0.15)).toBeNull();
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(100);
+
+    await enqueue(sb.client, queue!, ['x1', 'x2']);
+    expect(await claimJob(sb.client, queue!, processing!, 1, { legacy: true })).toBe('x1');
+    expect(await sb.admin.lrange(processing!, 0, -1)).toEqual(['x1']);
+  });
+
+  it('a blocked claim wakes up when a producer pushes', async () => {
+    const [queue, processing] = await own('queue:w', 'queue:w:processing');
+    const [worker] = await sb.extraClients(1);
+    try {
+      const waiting = claimJob(worker!, queue!, processing!, 2);
+      await new Promise((r) => setTimeout(r, 50));
+      await enqueue(sb.client, queue!, ['late']);
+      expect(await waiting).toBe('late');
+      expect(await sb.admin.lrange(processing!, 0, -1)).toEqual(['late']);
+    } finally {
+      worker!.disconnect();
+    }
+  });
+});
+
+describe('priority queue pattern', () => {
+  it('pops the lowest score first and null when empty', async () => {
+    const [key] = await own('pq:t');
+    expect(
+      await pushJobs(sb.client, key!, [
+        { job: 'b', priority: 2 },
+        { job: 'a', priority: 0 },
+        { job: 'c', priority: 1 },
+      ]),
+    ).toBe(3);
+    expect(await popMostUrgent(sb.client, key!)).toEqual({ job: 'a', priority: 0 });
+    expect(await popMostUrgent(sb.client, key!)).toEqual({ job: 'c', priority: 1 });
+    expect(await popMostUrgent(sb.client, key!)).toEqual({ job: 'b', priority: 2 });
+    expect(await popMostUrgent(sb.client, key!)).toBeNull();
+  });
+});
+
+describe('optimistic locking pattern', () => {
+  it('EXEC is discarded when another connection writes a watched key, and transfer() retries to success', async () => {
+    const [alice, bob] = await own('account:ta', 'account:tb');
+    await sb.admin.mset(alice!, 100, bob!, 50);
+    const [other] = await sb.extraClients(1);
+    try {
+      const seen: number[] = [];
+      const res = await transfer(sb.client, alice!, bob!, 30, {
+        async beforeCommit(attempt) {
+          seen.push(attempt);
+          if (attempt <= 2) await other!.incrby(alice!, 10);
+        },
+      });
+      expect(seen).toEqual([1, 2, 3]);
+      expect(res).toEqual({ status: 'committed', attempts: 3, value: { from: 90, to: 80 } });
+      expect(await sb.admin.mget(alice!, bob!)).toEqual(['90', '80']);
+
+      const declined = await transfer(sb.client, bob!, alice!, 1000);
+      expect(declined).toEqual({ status: 'declined', attempts: 1 });
+      expect(await sb.admin.mget(alice!, bob!)).toEqual(['90', '80']);
+    } finally {
+      other!.disconnect();
+    }
+  });
+
+  it('gives up with ContentionError after maxAttempts, having written nothing', async () => {
+    const [key] = await own('account:tc');
+    await sb.admin.set(key!, 5);
+    await expect(
+      optimisticUpdate(
+        sb.client,
+        [key!],
+        async (r) => {
+          const doubled = Number(await r.get(key!)) * 2;
+          return { value: doubled, write: (tx) => void tx.set(key!, doubled) };
+        },
+        { maxAttempts: 2, beforeCommit: async () => void (await sb.admin.incr(key!)) },
+      ),
+    ).rejects.toBeInstanceOf(ContentionError);
+    expect(await sb.admin.get(key!)).toBe('7');
+  });
+
+  it('watchedHashIncrement loses nothing with 20 clients contending for one field', async () => {
+    const [key] = await own('race:t');
+    await sb.admin.hset(key!, 'n', 0);
+    const clients = await sb.extraClients(20);
+    try {
+      let attempts = 0;
+      await Promise.all(
+        clients.map(async (c) => {
+          for (let i = 0; i < 3; i++) {
+            // Read the counter after the await: `attempts += await …` would itself be a lost update.
+            const r = await watchedHashIncrement(c, key!, 'n', 1, { jitterMs: 2 });
+            attempts += r.attempts;
+          }
+        }),
+      );
+      expect(await sb.admin.hget(key!, 'n')).toBe('60');
+      expect(attempts).toBeGreaterThanOrEqual(60);
+    } finally {
+      for (const c of clients) c.disconnect();
+    }
+  });
+});
+
+describe('batching and storage patterns', () => {
+  it.each<[BatchWay, number, boolean]>([
+    ['round-trips', 40, false],
+    ['multi-unpipelined', 42, true],
+    ['pipeline', 1, false],
+    ['multi-pipelined', 1, true],
+  ])('%s does the same 40 INCRs (%i round trips, atomic=%s)', async (way, trips, atomic) => {
+    const [key] = await own(`rt:t:${way}`);
+    const run = await incrementBatch(sb.client, key!, 40, way);
+    expect(run).toMatchObject({ way, commands: 40, roundTrips: trips, atomic });
+    expect(run.ms).toBeGreaterThan(0);
+    expect(await sb.admin.get(key!)).toBe('40');
+  });
+
+  it('a profile hash takes less memory than one key per field, and both hold the same data', async () => {
+    const profile = { name: 'Ada', email: 'ada@example.com', city: 'London', plan: 'pro' };
+    const [hashKey] = await own('mem:t:hash');
+    const keys = fieldKeys(sb.key('mem:t:str'), profile);
+    await sb.claim(complexLesson.id, keys);
+    await saveProfileAsHash(sb.client, hashKey!, profile);
+    await saveProfileAsKeys(sb.client, sb.key('mem:t:str'), profile);
+    expect(await sb.admin.hgetall(hashKey!)).toEqual(profile);
+    expect(await sb.admin.mget(...keys)).toEqual(Object.values(profile));
+    const hashBytes = await memoryOf(sb.admin, [hashKey!]);
+    const stringBytes = await memoryOf(sb.admin, keys);
+    expect(hashBytes).toBeGreaterThan(0);
+    expect(stringBytes).toBeGreaterThan(hashBytes);
+    expect(await memoryOf(sb.admin, [sb.key('mem:t:missing')])).toBe(0);
+  });
+});
+
+describe('complex lesson exercises', () => {
+  it('hash update: HSET karma 42 reaches the state but fails the HINCRBY rule; forgetting HDEL fails', async () => {
+    expect((await attempt('ex-hash-update', ['HSET {ns}user:2002 karma 42', 'HDEL {ns}user:2002 reset_token'])).pass).toBe(false);
+    const noDel = await attempt('ex-hash-update', ['HINCRBY {ns}user:2002 karma 1']);
+    expect(noDel.pass).toBe(false);
+    expect(noDel.actual).toContain('reset_token');
+    expect((await attempt('ex-hash-update', ['HDEL {ns}user:2002 reset_token', 'HINCRBY {ns}user:2002 karma 1'])).pass).toBe(true);
+  });
+
+  it('hash create: an extra field or a wrong value fails', async () => {
+    expect((await attempt('ex-hash-create', ['HSET {ns}user:2001 name Linus city Helsinki karma 10 x 1'])).pass).toBe(false);
+    expect((await attempt('ex-hash-create', ['HSET {ns}user:2001 name Linus city Helsinki karma 11'])).pass).toBe(false);
+  });
+
+  it('feed: trimming to the wrong length or pushing at the tail fails', async () => {
+    expect((await attempt('ex-feed', ['LPUSH {ns}feed:bob liked:7', 'LTRIM {ns}feed:bob 0 5'])).pass).toBe(false);
+    expect((await attempt('ex-feed', ['RPUSH {ns}feed:bob liked:7', 'LTRIM {ns}feed:bob 0 4'])).pass).toBe(false);
+  });
+
+  it('reliable claim: RPOP + LPUSH reaches the same lists but fails; LMOVE from the wrong end fails; BLMOVE passes', async () => {
+    const split = await attempt('ex-reliable-claim', ['RPOP {ns}queue:emails', 'LPUSH {ns}queue:emails:processing email:1']);
+    expect(split.pass).toBe(false);
+    expect(split.expected).toContain('LMOVE');
+    expect((await attempt('ex-reliable-claim', ['LMOVE {ns}queue:emails {ns}queue:emails:processing LEFT LEFT'])).pass).toBe(false);
+    expect((await attempt('ex-reliable-claim', ['BLMOVE {ns}queue:emails {ns}queue:emails:processing RIGHT LEFT 1'])).pass).toBe(true);
+  });
+
+  it('sets: a union, or computing only one of the two sets, fails', async () => {
+    expect(
+      (
+        await attempt('ex-sets', [
+          'SUNIONSTORE {ns}likes:both {ns}likes:rust {ns}likes:go',
+          'SDIFFSTORE {ns}likes:rust-only {ns}likes:rust {ns}likes:go',
+        ])
+      ).pass,
+    ).toBe(false);
+    expect((await attempt('ex-sets', ['SINTERSTORE {ns}likes:both {ns}likes:rust {ns}likes:go'])).pass).toBe(false);
+    expect(
+      (
+        await attempt('ex-sets', [
+          'SDIFFSTORE {ns}likes:rust-only {ns}likes:go {ns}likes:rust',
+          'SINTERSTORE {ns}likes:both {ns}likes:rust {ns}likes:go',
+        ])
+      ).pass,
+    ).toBe(false);
+  });
+
+  it('leaderboard: a rank asked before scoring, or ZRANK instead of ZREVRANK, fails; asking again passes', async () => {
+    const stale = await attempt('ex-leaderboard', ['ZREVRANK {ns}leaderboard:season ben', 'ZINCRBY {ns}leaderboard:season 45 ben']);
+    expect(stale.pass).toBe(false);
+    expect((await attempt('ex-leaderboard', ['ZINCRBY {ns}leaderboard:season 45 ben', 'ZRANK {ns}leaderboard:season ben'])).pass).toBe(
+      false,
+    );
+    expect((await attempt('ex-leaderboard', ['ZINCRBY {ns}leaderboard:season 40 ben', 'ZREVRANK {ns}leaderboard:season ben'])).pass).toBe(
+      false,
+    );
+    const fixed = await attempt('ex-leaderboard', [
+      'ZREVRANK {ns}leaderboard:season ben',
+      'ZINCRBY {ns}leaderboard:season 45 ben',
+      'ZREVRANK {ns}leaderboard:season ben',
+    ]);
+    expect(fixed.pass).toBe(true);
+    expect(fixed.actual).toContain(String(await sb.admin.zrevrank(sb.key('leaderboard:season'), 'ben')));
+  });
+
+  it('priority: ZREM of the right ticket fails (no pop); popping the highest score fails', async () => {
+    expect((await attempt('ex-priority', ['ZREM {ns}pq:tickets site-down'])).pass).toBe(false);
+    expect((await attempt('ex-priority', ['ZPOPMAX {ns}pq:tickets'])).pass).toBe(false);
+    expect((await attempt('ex-priority', ['ZMPOP 1 {ns}pq:tickets MIN'])).pass).toBe(true);
+  });
+
+  it('transfer: DECRBY + INCRBY without MULTI fails; a discarded MULTI changes nothing', async () => {
+    expect((await attempt('ex-multi-transfer', ['DECRBY {ns}account:carol 30', 'INCRBY {ns}account:dave 30'])).pass).toBe(false);
+    const discarded = await attempt('ex-multi-transfer', ['MULTI', 'DECRBY {ns}account:carol 30', 'DISCARD']);
+    expect(discarded.pass).toBe(false);
+    expect(await sb.admin.get(sb.key('account:carol'))).toBe('100');
+  });
+});
+
+describe('complex lesson race', () => {
+  it('read-modify-write loses points; WATCH with retries and HINCRBY lose none', async () => {
+    const step = complexLesson.steps.find((s): s is RaceStep => s.kind === 'race' && s.id === 'race-karma')!;
+    const clients = await ctx.clients(step.clients);
+    const rows = [];
+    for (const v of step.variants) {
+      await v.setup?.(ctx);
+      await Promise.all(clients.map((cl, i) => v.worker(cl, i, ctx)));
+      rows.push({ atomic: v.atomic, ...(await v.measure(ctx)) });
+    }
+    const naive = rows.find((r) => !r.atomic)!;
+    expect(naive.actual).toBeLessThan(naive.expected);
+    expect(naive.actual).toBeGreaterThan(0);
+    for (const r of rows.filter((x) => x.atomic)) {
+      expect(r.actual).toBe(r.expected);
+      expect(r.expected).toBe(naive.expected);
+    }
+  });
+});
+
+describe('complex lesson shape', () => {
+  it('is an Intermediate lesson with at least 6 exercises that only writes keys it declares', async () => {
+    expect(complexLesson.level).toBe('Intermediate');
+    expect(complexLesson.steps.filter((s) => s.kind === 'exercise').length).toBeGreaterThanOrEqual(6);
+    const table = sb.table;
+    const patterns = complexLesson.keys.map((k) => new RegExp(`^${NS}${k.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`));
+    const lines = complexLesson.steps.flatMap((s) =>
+      s.kind === 'run' ? s.commands : s.kind === 'exercise' ? [...s.solution, ...(Array.isArray(s.setup) ? s.setup : [])] : [],
+    );
+    expect(lines.length).toBeGreaterThan(20);
+    for (const line of lines) {
+      const args = tokenize(sb.expand(line));
+      if (!isWrite(table, args)) continue;
+      for (const key of extractKeys(table, args)) expect({ line, ok: patterns.some((p) => p.test(key)) }).toEqual({ line, ok: true });
+    }
+  });
+});
