@@ -2,10 +2,14 @@
 import type { Lesson } from './engine/types.js';
 import { simpleLesson } from './simple.js';
 import { complexLesson } from './complex.js';
+import { bulkLesson } from './bulk.js';
+import { ecommerceLesson } from './ecommerce.js';
 
 export const LESSONS: Lesson[] = [
   simpleLesson,
   complexLesson,
+  bulkLesson,
+  ecommerceLesson,
 ];
 
 export function findLesson(id: string): Lesson | undefined {

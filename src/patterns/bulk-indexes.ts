@@ -188,3 +188,28 @@ export async function timeKeys(redis: Redis, pattern: string): Promise<KeysCall>
   const keys = await redis.keys(pattern);
   return { found: keys.length, ms: Number(process.hrtime.bigint() - t0) / 1e6 };
 }
+
+export interface CommandStat {
+  calls: number;
+  /** Microseconds the server spent executing this command, summed over calls. */
+  usec: number;
+}
+
+/**
+ * The server's own account of time spent per command (INFO commandstats): unlike a client-side
+ * stopwatch it leaves out the network and the client's pauses. Null when INFO is restricted.
+ */
+export async function commandStats(redis: Redis, names: readonly string[]): Promise<Map<string, CommandStat> | null> {
+  let text: string;
+  try {
+    text = await redis.info('commandstats');
+  } catch {
+    return null;
+  }
+  const out = new Map<string, CommandStat>();
+  for (const name of names) {
+    const m = new RegExp(`^cmdstat_${name.toLowerCase()}:calls=(\\d+),usec=(\\d+)`, 'm').exec(text);
+    out.set(name, { calls: Number(m?.[1] ?? 0), usec: Number(m?.[2] ?? 0) });
+  }
+  return out;
+}

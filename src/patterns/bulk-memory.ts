@@ -6,8 +6,8 @@ export type Layout = 'hash' | 'json' | 'bucket';
 export const LAYOUTS: readonly Layout[] = ['hash', 'json', 'bucket'];
 
 /**
- * Users per bucket hash. It has to stay under hash-max-listpack-entries (128 by default) or every
- * bucket is a hashtable from the start and the layout saves little.
+ * Users per bucket hash. It has to stay under hash-max-listpack-entries (512 by default; some
+ * configurations use 128) or every bucket is a hashtable from the start and the layout saves little.
  */
 export const BUCKET_SIZE = 100;
 
@@ -15,13 +15,30 @@ export interface MemoryInfo {
   /** Bytes the allocator gave Redis (INFO memory used_memory). */
   used: number;
   human: string;
+  /** Values UNLINK handed to the background thread and not yet freed. */
+  lazyfreePending: number;
 }
 
 export async function memoryInfo(redis: Redis): Promise<MemoryInfo> {
   const text = await redis.info('memory');
   const used = Number(/used_memory:(\d+)/.exec(text)?.[1] ?? NaN);
   const human = /used_memory_human:(\S+)/.exec(text)?.[1] ?? '?';
-  return { used, human };
+  const lazyfreePending = Number(/lazyfree_pending_objects:(\d+)/.exec(text)?.[1] ?? 0);
+  return { used, human, lazyfreePending };
+}
+
+/**
+ * INFO memory once UNLINK's background frees are done (up to `maxMs`): measured straight after an
+ * UNLINK of big values, used_memory still counts them, which would make the next delta look too small.
+ */
+export async function settledMemoryInfo(redis: Redis, maxMs = 2000): Promise<MemoryInfo> {
+  const deadline = Date.now() + maxMs;
+  let info = await memoryInfo(redis);
+  while (info.lazyfreePending > 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 10));
+    info = await memoryInfo(redis);
+  }
+  return info;
 }
 
 /** The key a user lives in under each layout. */

@@ -48,7 +48,13 @@ export async function flashBuy(redis: Redis, saleKey: string, buyersKey: string,
  * The same rules checked from the client: read the user's count and the stock, then write. A bot
  * firing parallel requests passes the check many times before any write lands. Kept to show that.
  */
-export async function flashBuyNaive(redis: Redis, saleKey: string, buyersKey: string, userId: string, quantity = 1): Promise<FlashBuyResult> {
+export async function flashBuyNaive(
+  redis: Redis,
+  saleKey: string,
+  buyersKey: string,
+  userId: string,
+  quantity = 1,
+): Promise<FlashBuyResult> {
   const [stock, perUser] = await redis.hmget(saleKey, 'stock', 'per_user');
   if (stock === null || perUser === null) return { ok: false, reason: 'ended' };
   const bought = Number((await redis.hget(buyersKey, userId)) ?? '0');

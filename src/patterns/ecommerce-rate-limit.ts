@@ -76,7 +76,9 @@ export async function recordFailedLogin(
   blockKey: string,
   opts: LockoutOptions,
 ): Promise<{ failures: number; blocked: boolean }> {
-  const failures = Number(await redis.eval(FAILED_LOGIN_SCRIPT, 2, failuresKey, blockKey, opts.windowSeconds, opts.maxFailures, opts.blockSeconds));
+  const failures = Number(
+    await redis.eval(FAILED_LOGIN_SCRIPT, 2, failuresKey, blockKey, opts.windowSeconds, opts.maxFailures, opts.blockSeconds),
+  );
   return { failures, blocked: failures >= opts.maxFailures };
 }
 

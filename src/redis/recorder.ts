@@ -24,6 +24,7 @@ interface IoredisCommand {
 type Listener = (c: RecordedCommand) => void;
 
 const ARG_PREVIEW = 200;
+const MAX_SHOWN_ARGS = 24;
 
 function argToString(a: unknown): string {
   if (Buffer.isBuffer(a)) return a.length > ARG_PREVIEW ? `${a.subarray(0, ARG_PREVIEW).toString()}…` : a.toString();
@@ -54,7 +55,8 @@ export class Recorder {
         const finish = (reply: unknown, error?: string) => {
           const ms = Math.round(Number(process.hrtime.bigint() - start) / 1000) / 1000;
           this.push({
-            command: commandLine(args),
+            // Variadic bulk commands can carry thousands of arguments: the shown line keeps the first ones.
+            command: args.length > MAX_SHOWN_ARGS ? `${commandLine(args.slice(0, MAX_SHOWN_ARGS))} … (${args.length - MAX_SHOWN_ARGS} more arguments)` : commandLine(args),
             args,
             reply,
             error,

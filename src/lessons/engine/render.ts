@@ -82,7 +82,11 @@ export async function keyTable(admin: Redis, keys: string[], limit = 8): Promise
     const raw = pv[i * 2]?.[1];
     const len = Number(pv[i * 2 + 1]?.[1] ?? 0);
     let preview = '';
-    if (k.type === 'string') preview = String(raw ?? '');
+    if (k.type === 'string') {
+      const str = String(raw ?? '');
+      // HyperLogLogs are strings of binary registers: name them instead of printing bytes.
+      preview = str.startsWith('HYLL') ? 'HyperLogLog' : str.replace(/[\x00-\x08\x0e-\x1f\x7f\ufffd]/g, '.');
+    }
     else if (k.type === 'hash') {
       const flat = ((raw as [string, string[]])?.[1] ?? []).slice(0, 6);
       const pairs: string[] = [];
@@ -112,19 +116,34 @@ export function verdict(r: CheckResult, points?: { earned: number; max: number }
 
 const visible = (s: string): number => s.replace(/\x1b\[[0-9;]*m/g, '').length;
 
-/** Wraps prose to the terminal width, keeping blank lines and indented code lines. */
+/** Lines that start their own line in prose: code (indented), list items, blank lines. */
+function standsAlone(line: string): boolean {
+  return line.trim() === '' || line.startsWith('  ') || /^\s*([-*•]|\d+[.)])\s/.test(line);
+}
+
+/**
+ * Reflows prose to the terminal width: consecutive plain lines join into one paragraph (so lesson files may
+ * hard-wrap their text), while blank lines, indented code and list items keep their own lines.
+ */
 export function wrap(text: string, width = Math.min(process.stdout.columns || 88, 100) - 2): string {
-  return text
-    .split('\n')
+  const paragraphs: string[] = [];
+  for (const line of text.split('\n')) {
+    const last = paragraphs.length - 1;
+    if (last >= 0 && !standsAlone(line) && paragraphs[last] !== '' && !paragraphs[last]!.startsWith('  ')) {
+      paragraphs[last] = `${paragraphs[last]} ${line.trim()}`;
+    } else paragraphs.push(line);
+  }
+  return paragraphs
     .map((line) => {
       if (line.startsWith('  ') || visible(line) <= width) return line;
+      const indent = /^\s*([-*•]|\d+[.)])\s/.test(line) ? ' '.repeat((/^\s*([-*•]|\d+[.)])\s/.exec(line)?.[0].length ?? 0)) : '';
       const words = line.split(' ');
       const out: string[] = [];
       let cur = '';
       for (const w of words) {
         if (cur && visible(`${cur} ${w}`) > width) {
           out.push(cur);
-          cur = w;
+          cur = indent + w;
         } else cur = cur ? `${cur} ${w}` : w;
       }
       if (cur) out.push(cur);
