@@ -88,14 +88,14 @@ export function buildProgram(): Command {
 
   program
     .command('quiz')
-    .description('interview questions with spaced repetition')
+    .description('interview questions with spaced repetition (without a TTY, answers are read one per line from stdin)')
     .option('--topic <topic>', 'only this topic (see --list)')
     .option('--level <level>', 'beginner, intermediate or advanced')
     .option('--count <n>', 'questions in this round', positiveInt('--count'), 10)
     .option('--review', 'due cards first (spaced repetition)')
     .option('--seed <n>', 'reproducible question order', nonNegativeInt('--seed'))
-    .option('--list', 'print the question bank instead of asking')
-    .option('--json', 'machine-readable output')
+    .option('--list', 'print the question bank instead of asking (needs no Redis)')
+    .option('--json', 'with --list: the bank as a JSON array; otherwise one JSON object with the results at the end')
     .action(async (opts: QuizCliOptions, cmd: Command) => {
       const { quizCommand } = await import('./commands/quiz.js');
       await quizCommand(opts, await globals(cmd));
@@ -106,7 +106,8 @@ export function buildProgram(): Command {
     .description('bulk-loading benchmark: pipelines and friends, against the server’s own ceiling')
     .addOption(new Option('--workload <name>', 'what to load').choices(['users', 'set']).default('users'))
     .option('--records <n>', 'records to load', positiveInt('--records'), 20000)
-    .option('--strategies <list>', 'comma-separated strategies (default: all)')
+    .option('--strategies <list>', 'comma-separated: sequential, concurrent, auto, pipeline[:N], pipeline-x2, multi, variadic, lua, raw, raw-variadic, redis-cli (default: all)')
+    .option('--batch <n>', 'records per batch for concurrent, auto, multi, variadic, lua, raw, redis-cli', positiveInt('--batch'), 1000)
     .option('--ceiling', 'also run redis-benchmark against the same server for the ceiling')
     .option('--json', 'print one JSON object and nothing else on stdout')
     .action(async (opts: BenchCliOptions, cmd: Command) => {
@@ -168,6 +169,7 @@ export interface BenchCliOptions {
   workload: 'users' | 'set';
   records: number;
   strategies?: string;
+  batch?: number;
   ceiling?: boolean;
   json?: boolean;
 }

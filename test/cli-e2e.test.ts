@@ -108,6 +108,7 @@ describe('lessons', () => {
     expect(out.score).toBe(out.maxScore);
     expect(out.server.version).toMatch(/^\d+\.\d+/);
     expect(out.server.private).toBe(false);
+    for (const ex of out.steps.filter((s) => s.kind === 'exercise')) expect(ex.commands.length).toBeGreaterThan(0);
     const cmd = out.steps.flatMap((s) => s.commands).find((c) => c.command.startsWith('SET '));
     expect(cmd).toBeDefined();
     expect(cmd!.keys[0]).toMatch(/^e2e:/);

@@ -81,3 +81,28 @@ describe.each(LESSONS.map((l) => [l.id, l] as const))('lesson %s', (_id, lesson)
     expect(await keysUnder('gen:')).toEqual([]);
   });
 });
+
+describe('lessons sharing key names', () => {
+  it('every lesson still grades right after all the others ran (forwards and backwards), removing what they left', async () => {
+    const lines: string[] = [];
+    for (const lesson of [...LESSONS, ...[...LESSONS].reverse()]) {
+      const result = await runLesson(lesson, sb, { mode: 'auto', verify: true, out: (l) => lines.push(l), options: { records: 300 } });
+      for (const ex of result.steps.filter((s) => s.kind === 'exercise')) {
+        expect({ lesson: lesson.id, id: ex.id, before: ex.passedBeforeSolution }).toEqual({ lesson: lesson.id, id: ex.id, before: false });
+      }
+      expect({ lesson: lesson.id, score: result.score }).toEqual({ lesson: lesson.id, score: result.maxScore });
+    }
+    expect(lines.join('\n')).toMatch(/removed \d+ keys? the \w+ lesson left under this lesson's names/);
+    await sb.reset();
+    expect(await keysUnder('gen:')).toEqual([]);
+  });
+
+  it('refuses to overwrite keys the learner made in the REPL', async () => {
+    const lesson = LESSONS[0]!;
+    const name = lesson.keys.find((k) => !k.includes('*')) ?? lesson.keys[0]!.replace('*', 'x');
+    await sb.exec(['SET', `gen:${name}`, 'mine'], 'repl');
+    await expect(runLesson(lesson, sb, { mode: 'auto', out: () => {} })).rejects.toThrow(/made in the REPL/);
+    expect(await sb.admin.get(`gen:${name}`)).toBe('mine');
+    await sb.reset();
+  });
+});

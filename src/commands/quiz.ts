@@ -43,16 +43,23 @@ async function printList(entries: BankEntry[], json: boolean): Promise<void> {
 }
 
 async function runQuiz(opts: QuizCliOptions, g: GlobalOptions, filter: ValidFilter): Promise<void> {
-  const [{ loadProgress, updateProgress, progressWarnings }, { needsRedis }, { selectRound }, { randomSeed }, runner, { quizSummary }, { c }] =
-    await Promise.all([
-      import('../progress/store.js'),
-      import('../quiz/bank.js'),
-      import('../quiz/select.js'),
-      import('../quiz/random.js'),
-      import('../quiz/runner.js'),
-      import('../quiz/summary.js'),
-      import('../ui/theme.js'),
-    ]);
+  const [
+    { loadProgress, updateProgress, progressWarnings },
+    { needsRedis },
+    { selectRound },
+    { randomSeed },
+    runner,
+    { quizSummary },
+    { c },
+  ] = await Promise.all([
+    import('../progress/store.js'),
+    import('../quiz/bank.js'),
+    import('../quiz/select.js'),
+    import('../quiz/random.js'),
+    import('../quiz/runner.js'),
+    import('../quiz/summary.js'),
+    import('../ui/theme.js'),
+  ]);
   const { TOPICS } = await import('../quiz/bank/index.js');
   const json = Boolean(opts.json);
   // With --json, stdout carries only the final object: everything a person reads goes to stderr.
@@ -69,7 +76,10 @@ async function runQuiz(opts: QuizCliOptions, g: GlobalOptions, filter: ValidFilt
     const why = opts.review ? 'Nothing is due for review and every question has been asked.' : 'No question matches.';
     out(why);
     if (s.nextDue) out(`Next review ${(await import('../quiz/scheduler.js')).describeDue(s.nextDue)}.`);
-    if (json) process.stdout.write(`${JSON.stringify({ seed, review: Boolean(opts.review), asked: 0, correct: 0, score: 0, byTopic: {}, completed: true, questions: [], unavailable: [], due: s.due, nextDue: s.nextDue ?? null })}\n`);
+    if (json)
+      process.stdout.write(
+        `${JSON.stringify({ seed, review: Boolean(opts.review), asked: 0, correct: 0, score: 0, byTopic: {}, completed: true, questions: [], unavailable: [], due: s.due, nextDue: s.nextDue ?? null })}\n`,
+      );
     return;
   }
 

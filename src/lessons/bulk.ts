@@ -793,14 +793,22 @@ leaves. Inside one MULTI … EXEC, remove the hash and take id 0 out of {ns}idx:
           const opened = names.lastIndexOf('MULTI');
           const closed = Math.max(names.lastIndexOf('EXEC'), names.lastIndexOf('DISCARD'));
           if (opened > closed) {
-            return { pass: false, actual: `transaction open, ${names.length - opened - 1} commands queued: EXEC runs them` };
+            return { pass: false, actual: `transaction open, ${names.length - opened - 1} queued: EXEC runs them` };
           }
-          const exec = ctx.history.find((c) => String(c.args[0]).toUpperCase() === 'EXEC' && Array.isArray(c.reply));
-          if (exec) return { pass: true, actual: `EXEC ran ${(exec.reply as unknown[]).length} commands as one` };
+          // A transaction that actually carried the delete of the user, not an empty MULTI/EXEC afterwards.
+          const userKeyName = userKey(ctx.sb.ns, LEAVER.id);
+          for (let i = 0; i < names.length; i++) {
+            if (names[i] !== 'EXEC' || !Array.isArray(ctx.history[i]!.reply)) continue;
+            const start = names.lastIndexOf('MULTI', i);
+            const body = ctx.history.slice(start + 1, i);
+            if (start >= 0 && body.some((c) => c.keys.includes(userKeyName))) {
+              return { pass: true, actual: `EXEC ran ${body.length} commands as one` };
+            }
+          }
           const restart = ` (to start over: redis-learn lesson bulk --step ${steps.findIndex((st) => st.id === 'leaver') + 1})`;
           return {
             pass: false,
-            actual: `you sent ${names.join(', ') || 'nothing yet'} — no EXEC of a transaction${names.length ? restart : ''}`,
+            actual: `you sent ${names.join(', ') || 'nothing yet'} — no MULTI … EXEC that deletes ${userKeyName}${names.length ? restart : ''}`,
           };
         }),
         notExists('user:0'),

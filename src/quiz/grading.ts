@@ -66,10 +66,18 @@ export function gradePredict(expected: string, predicted: string): boolean {
 }
 
 const SELF_GRADES: Record<string, Rating> = {
-  again: 1, a: 1, '0': 1,
-  hard: 2, h: 2, '1': 2,
-  good: 3, g: 3, '2': 3,
-  easy: 4, e: 4, '3': 4,
+  again: 1,
+  a: 1,
+  '0': 1,
+  hard: 2,
+  h: 2,
+  '1': 2,
+  good: 3,
+  g: 3,
+  '2': 3,
+  easy: 4,
+  e: 4,
+  '3': 4,
 };
 
 /** again/hard/good/easy (or a/h/g/e, or 0–3) → FSRS rating; null when unrecognised. */

@@ -33,8 +33,16 @@ async function runBankLines(sb: Sandbox, lines: readonly string[]): Promise<Reco
   return out;
 }
 
-/** Removes the quiz's keys, then brings the server to the question's starting state (unprinted). */
-export async function prepareQuestion(sb: Sandbox, setup: readonly string[] = []): Promise<void> {
+/**
+ * Removes the quiz's keys, then brings the server to the question's starting state (unprinted). `later` are bank
+ * lines the question will send afterwards: they are checked against the guard now, so a question this server
+ * cannot run is skipped before the learner answers it.
+ */
+export async function prepareQuestion(sb: Sandbox, setup: readonly string[] = [], later: readonly string[] = []): Promise<void> {
+  for (const line of later) {
+    const verdict = await sb.guard(tokenize(sb.expand(line)));
+    if (verdict.ok === false) throw new QuestionUnavailable(`${sb.expand(line)}: ${verdict.reason}`);
+  }
   await sb.reset(QUIZ_SCOPE);
   const recs = await runBankLines(sb, setup);
   const bad = recs.find((r) => r.error);
@@ -70,17 +78,43 @@ export async function runLearnerLine(sb: Sandbox, line: string, opts: RunOptions
     }
     ran.push(await sb.exec(args, QUIZ_SCOPE));
   }
-  return { ran, refused: undefined };
+  return { ran };
 }
 
 export interface CommandGrade extends CheckResult {
   run: LearnerRun;
 }
 
-/** Setup, the learner's line, then the question's check with the learner's commands as history. */
-export async function gradeCommandQuestion(sb: Sandbox, q: CommandQuestion, line: string, opts: RunOptions = {}): Promise<CommandGrade> {
+/**
+ * Setup, the learner's answer, then the question's check with the learner's commands as history. The answer is one
+ * typed line (commands separated by `;`) or several lines, as a bank's reference answer is written.
+ */
+export async function gradeCommandQuestion(
+  sb: Sandbox,
+  q: CommandQuestion,
+  answer: string | readonly string[],
+  opts: RunOptions = {},
+): Promise<CommandGrade> {
   await prepareQuestion(sb, q.setup);
-  const run = await runLearnerLine(sb, line, opts);
+  return checkCommandAnswer(sb, q, answer, opts);
+}
+
+/** The learner's answer on a server already prepared with the question's setup, then the check. */
+export async function checkCommandAnswer(
+  sb: Sandbox,
+  q: CommandQuestion,
+  answer: string | readonly string[],
+  opts: RunOptions = {},
+): Promise<CommandGrade> {
+  const run: LearnerRun = { ran: [] };
+  for (const line of typeof answer === 'string' ? [answer] : answer) {
+    const part = await runLearnerLine(sb, line, opts);
+    run.ran.push(...part.ran);
+    if (part.refused) {
+      run.refused = part.refused;
+      break;
+    }
+  }
   const ctx = createContext(sb, { scope: QUIZ_SCOPE, write: () => {} });
   ctx.history.push(...run.ran);
   try {
@@ -104,7 +138,12 @@ export interface PredictRun {
 
 /** Setup (unprinted), then the shown commands; the last reply is what the learner predicted. */
 export async function runPredictQuestion(sb: Sandbox, q: PredictQuestion): Promise<PredictRun> {
-  await prepareQuestion(sb, q.setup);
+  await prepareQuestion(sb, q.setup, q.commands);
+  return runPredictCommands(sb, q);
+}
+
+/** The shown commands on a server already prepared with the question's setup. */
+export async function runPredictCommands(sb: Sandbox, q: PredictQuestion): Promise<PredictRun> {
   const records = await runBankLines(sb, q.commands);
   const last = records.at(-1);
   return { records, reply: last ? inlineReply(last) : '(no command)' };

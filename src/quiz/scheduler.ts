@@ -8,8 +8,7 @@ export type RatingName = (typeof RATING_NAMES)[number];
 
 /** FSRS-4.5 default parameters, fitted by the FSRS authors on millions of Anki reviews. */
 const W = [
-  0.4872, 1.4003, 3.7145, 13.8206, 5.1618, 1.2298, 0.8975, 0.031, 1.6474, 0.1367, 1.0461, 2.1072, 0.0793, 0.3246, 1.587,
-  0.2272, 2.8755,
+  0.4872, 1.4003, 3.7145, 13.8206, 5.1618, 1.2298, 0.8975, 0.031, 1.6474, 0.1367, 1.0461, 2.1072, 0.0793, 0.3246, 1.587, 0.2272, 2.8755,
 ] as const;
 const DECAY = -0.5;
 /** Chosen so that retrievability is exactly 90 % when elapsed time equals stability. */
@@ -104,7 +103,7 @@ export function describeDue(due: string, now: Date = new Date()): string {
   const min = Math.round(ms / 60_000);
   if (min < 60) return `in ${min} min`;
   const h = Math.round(ms / 3_600_000);
-  if (h < 36) return `in ${h} h`;
+  if (h < 20) return `in ${h} h`;
   const d = Math.round(ms / DAY_MS);
-  return `in ${d} days`;
+  return d === 1 ? 'in 1 day' : `in ${d} days`;
 }

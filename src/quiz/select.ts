@@ -7,8 +7,7 @@ import { isDue } from './scheduler.js';
 import type { Topic } from './types.js';
 
 export type RoundItem =
-  | { type: 'question'; entry: BankEntry; /** a card that was due */ due: boolean }
-  | { type: 'missed'; id: string; card: CardState };
+  { type: 'question'; entry: BankEntry; /** a card that was due */ due: boolean } | { type: 'missed'; id: string; card: CardState };
 
 export interface SelectOptions {
   filter: ValidFilter;

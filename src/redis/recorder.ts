@@ -74,7 +74,11 @@ export class Recorder {
     };
   }
 
+  /** While true, commands are sent unrecorded (housekeeping the learner did not ask for). */
+  paused = false;
+
   private push(rec: RecordedCommand): void {
+    if (this.paused) return;
     this.count++;
     for (const k of rec.keys) {
       this.touched.add(k);

@@ -135,6 +135,40 @@ export class Sandbox {
     return [...new Set(found)];
   }
 
+  /** Existing keys matching namespace+pattern, with the scope that created each (null: not redis-learn's). */
+  async owners(patterns: readonly string[]): Promise<Map<string, string | null>> {
+    const keys = new Set<string>();
+    for (const pattern of patterns) {
+      const full = this.ns + pattern;
+      if (!/[*?[]/.test(pattern)) {
+        if (await this.admin.exists(full)) keys.add(full);
+        continue;
+      }
+      let cursor = '0';
+      do {
+        const [next, batch] = await this.admin.scan(cursor, 'MATCH', full, 'COUNT', 1000);
+        cursor = next;
+        for (const k of batch) if (k !== this.metaKey) keys.add(k);
+      } while (cursor !== '0');
+    }
+    const list = [...keys];
+    const out = new Map<string, string | null>();
+    for (let i = 0; i < list.length; i += 1000) {
+      const chunk = list.slice(i, i + 1000);
+      const owners = await this.admin.hmget(this.metaKey, ...chunk);
+      chunk.forEach((k, j) => out.set(k, owners[j] ?? null));
+    }
+    return out;
+  }
+
+  /** Removes these keys, which the tool created, and forgets them. */
+  async removeOwned(keys: readonly string[]): Promise<void> {
+    for (let i = 0; i < keys.length; i += 500) {
+      const chunk = keys.slice(i, i + 500);
+      await this.admin.pipeline().unlink(...chunk).hdel(this.metaKey, ...chunk).exec();
+    }
+  }
+
   /** Refuses to go on when keys this scope will create already exist and are not the tool's. */
   async assertNoForeign(patterns: readonly string[], what: string): Promise<void> {
     const bad = await this.foreign(patterns, 50);

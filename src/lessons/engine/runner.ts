@@ -105,6 +105,7 @@ export async function runLesson(lesson: Lesson, sb: Sandbox, opts: RunOptions): 
   lesson.steps.filter((s) => s.kind === 'exercise').forEach((s, i) => exerciseNumbers.set(s.id, i + 1));
 
   await sb.assertNoForeign(lesson.keys, `lesson "${lesson.id}"`);
+  await clearOtherLessons(sb, lesson, out);
   await sb.reset(lesson.id);
   sb.recorder.take();
 
@@ -294,11 +295,15 @@ export async function runLesson(lesson: Lesson, sb: Sandbox, opts: RunOptions): 
     const tidy = async () => {
       const names = sctx.history.map((h) => String(h.args[0]).toUpperCase());
       const lastMulti = names.lastIndexOf('MULTI');
-      if (lastMulti >= 0 && !names.slice(lastMulti).some((n) => n === 'EXEC' || n === 'DISCARD')) {
-        await sb.client.call('DISCARD').catch(() => {});
+      sb.recorder.paused = true;
+      try {
+        if (lastMulti >= 0 && !names.slice(lastMulti).some((n) => n === 'EXEC' || n === 'DISCARD')) {
+          await sb.client.call('DISCARD').catch(() => {});
+        }
+        if (names.includes('WATCH')) await sb.client.call('UNWATCH').catch(() => {});
+      } finally {
+        sb.recorder.paused = false;
       }
-      if (names.includes('WATCH')) await sb.client.call('UNWATCH').catch(() => {});
-      sb.recorder.take();
     };
 
     if (mode === 'auto') {
@@ -387,6 +392,34 @@ export async function runLesson(lesson: Lesson, sb: Sandbox, opts: RunOptions): 
 
 function toJson(rec: RecordedCommand): JsonCommand {
   return { command: rec.command, reply: rec.error ? { error: rec.error } : replyToJson(rec.reply), ms: rec.ms, keys: rec.keys };
+}
+
+/** Scopes whose keys a learner made by hand: never removed to make room for a lesson. */
+const HAND_MADE = new Set(['repl']);
+
+/**
+ * Lessons rebuild their state from scratch, so keys another lesson (or the quiz) left under this lesson's names are
+ * removed first; keys the learner made in the REPL are not: the lesson refuses instead.
+ */
+async function clearOtherLessons(sb: Sandbox, lesson: Lesson, out: (line: string) => void): Promise<void> {
+  const owners = await sb.owners(lesson.keys);
+  const byScope = new Map<string, string[]>();
+  for (const [key, owner] of owners) {
+    if (owner === null || owner === lesson.id) continue;
+    byScope.set(owner, [...(byScope.get(owner) ?? []), key]);
+  }
+  for (const [scope, keys] of byScope) {
+    if (HAND_MADE.has(scope)) {
+      const { SafetyError } = await import('../../errors.js');
+      throw new SafetyError(
+        `lesson "${lesson.id}" would overwrite ${keys.slice(0, 3).join(', ')}${keys.length > 3 ? ` and ${keys.length - 3} more` : ''}, made in the REPL. Nothing was changed. Remove them with: redis-learn reset ${scope}`,
+      );
+    }
+  }
+  for (const [scope, keys] of byScope) {
+    await sb.removeOwned(keys);
+    out(c.dim(`  removed ${keys.length} key${keys.length === 1 ? '' : 's'} the ${scope} ${scope === 'quiz' ? '' : 'lesson '}left under this lesson's names`));
+  }
 }
 
 /**
