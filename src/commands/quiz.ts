@@ -55,7 +55,7 @@ async function runQuiz(opts: QuizCliOptions, g: GlobalOptions, filter: ValidFilt
     import('../progress/store.js'),
     import('../quiz/bank.js'),
     import('../quiz/select.js'),
-    import('../quiz/random.js'),
+    import('../util/random.js'),
     import('../quiz/runner.js'),
     import('../quiz/summary.js'),
     import('../ui/theme.js'),

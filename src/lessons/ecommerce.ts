@@ -1,6 +1,7 @@
 // Lesson 4 (Expert): a shop on Redis — sessions, carts, caching, inventory, recommendations, limits, sales, notifications, geo, search, analytics.
 import { versionAtLeast } from '../redis/capabilities.js';
-import { addVisitors, funnelReport, recordVisit, seededRandom, FUNNEL_STAGES, type FunnelStage } from '../patterns/ecommerce-analytics.js';
+import { addVisitors, funnelReport, recordVisit, FUNNEL_STAGES, type FunnelStage } from '../patterns/ecommerce-analytics.js';
+import { mulberry32 } from '../util/random.js';
 import { cacheAside, cacheAsideWithLock, hitRatio, SlowProductDb, type Product } from '../patterns/ecommerce-cache.js';
 import { addToCart, cartUnits, mergeCarts, mergeCartsNaive, touchSession } from '../patterns/ecommerce-cart.js';
 import { flashBuy, flashBuyNaive, startFlashSale, unitsSold } from '../patterns/ecommerce-flash-sale.js';
@@ -971,7 +972,7 @@ HINCRBYFLOAT stores decimal text computed in long double: fine for a dashboard, 
         };
         await ctx.claim(Object.values(keys));
         await ctx.redis.unlink(...Object.values(keys));
-        const random = seededRandom(2024);
+        const random = mulberry32(2024);
         const products = [...CATALOGUE.values()];
         const visits = 400;
         for (let v = 0; v < visits; v++) {

@@ -18,17 +18,6 @@ export async function addVisitors(
   }
 }
 
-/** A small deterministic PRNG (mulberry32), so a simulated day looks the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const FUNNEL_STAGES = ['viewed', 'added_to_cart', 'checkout', 'purchased'] as const;
 export type FunnelStage = (typeof FUNNEL_STAGES)[number];

@@ -2,7 +2,7 @@
 import type { CardState, Progress } from '../progress/store.js';
 import { bankEntries, filterEntries, type BankEntry, type ValidFilter } from './bank.js';
 import { isMissedCard } from './missed.js';
-import { mulberry32, shuffle } from './random.js';
+import { mulberry32, shuffle } from '../util/random.js';
 import { isDue } from './scheduler.js';
 import type { Topic } from './types.js';
 

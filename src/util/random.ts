@@ -1,4 +1,4 @@
-// A seeded PRNG (mulberry32) so `quiz --seed N` asks the same questions in the same order every time.
+// A seeded PRNG (mulberry32): reproducible quiz order (`quiz --seed N`) and deterministic lesson data.
 
 export type Random = () => number;
 
