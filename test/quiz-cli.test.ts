@@ -180,7 +180,7 @@ describe('a piped round', () => {
     });
     child.stdin.destroy();
     expect(code).toBe(0);
-    expect(stdout).toMatch(/no input for 2 s: ending the round/);
+    expect(stdout).toMatch(/no input for 2 s: stopping/);
     expect(stdout).toMatch(/No questions answered/);
   });
 });

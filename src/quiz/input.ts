@@ -1,5 +1,5 @@
 // Where quiz answers come from: @inquirer/prompts at a terminal, or piped standard input, one line per question.
-import { createInterface } from 'node:readline';
+import { createLineReader } from '../ui/line-reader.js';
 
 export interface QuizInput {
   /** A person at a terminal (prompts), not a pipe. */
@@ -17,48 +17,10 @@ export interface QuizInput {
   close(): void;
 }
 
-/** Piped input gives up after this long without a line, so a script that never closes stdin cannot hang a round. */
-const PIPE_IDLE_MS = Number(process.env.REDIS_LEARN_INPUT_TIMEOUT_MS) || 60_000;
-
 /** Reads one line per question from a non-interactive stdin and echoes prompt and answer so transcripts read well. */
 export function pipedInput(echo: (line: string) => void, stream: NodeJS.ReadableStream = process.stdin): QuizInput {
-  const rl = createInterface({ input: stream, terminal: false });
-  const queue: string[] = [];
-  const waiters: ((line: string | null) => void)[] = [];
-  let ended = false;
-  rl.on('line', (line) => {
-    const w = waiters.shift();
-    if (w) w(line);
-    else queue.push(line);
-  });
-  rl.on('close', () => {
-    ended = true;
-    for (const w of waiters.splice(0)) w(null);
-  });
-  const idleLimit = (stream as { isTTY?: boolean }).isTTY ? 0 : PIPE_IDLE_MS;
-
-  const next = (message: string): Promise<string | null> => {
-    const answer = (line: string | null) => {
-      if (line !== null) echo(`${message} ${line}`);
-      return line;
-    };
-    if (queue.length) return Promise.resolve(answer(queue.shift()!));
-    if (ended) return Promise.resolve(null);
-    return new Promise((resolve) => {
-      let timer: NodeJS.Timeout | undefined;
-      const waiter = (line: string | null) => {
-        if (timer) clearTimeout(timer);
-        resolve(answer(line));
-      };
-      waiters.push(waiter);
-      if (idleLimit > 0) {
-        timer = setTimeout(() => {
-          echo(`(no input for ${Math.round(idleLimit / 1000)} s: ending the round)`);
-          rl.close();
-        }, idleLimit);
-      }
-    });
-  };
+  const reader = createLineReader({ input: stream, echo });
+  const next = (message: string): Promise<string | null> => reader.next(`${message} `);
 
   return {
     interactive: false,
@@ -67,7 +29,7 @@ export function pipedInput(echo: (line: string) => void, stream: NodeJS.Readable
     draft: async () => true,
     selfGrade: (message) => next(message),
     confirm: async () => false,
-    close: () => rl.close(),
+    close: () => reader.close(),
   };
 }
 

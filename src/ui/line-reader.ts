@@ -2,16 +2,29 @@
 import { createInterface, type Interface } from 'node:readline';
 
 export interface LineReader {
-  /** The next line, or null at end of input (Ctrl-D, Ctrl-C, or the pipe closing). */
+  /** The next line, or null at end of input (Ctrl-D, Ctrl-C, the pipe closing, or a silent pipe timing out). */
   next(prompt: string): Promise<string | null>;
   readonly tty: boolean;
   close(): void;
 }
 
-export function createLineReader(opts: { completer?: (line: string) => [string[], string]; history?: string[] } = {}): LineReader {
-  const tty = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+export interface LineReaderOptions {
+  completer?: (line: string) => [string[], string];
+  history?: string[];
+  input?: NodeJS.ReadableStream;
+  /** Where a piped line is echoed after its prompt, so transcripts read like a session. Default: stdout. */
+  echo?: (line: string) => void;
+}
+
+/** A pipe that stays open but silent ends input after this long, so no run without a TTY can hang. */
+export const PIPE_IDLE_MS = Number(process.env.REDIS_LEARN_INPUT_TIMEOUT_MS) || 60_000;
+
+export function createLineReader(opts: LineReaderOptions = {}): LineReader {
+  const input = opts.input ?? process.stdin;
+  const tty = Boolean((input as { isTTY?: boolean }).isTTY && process.stdout.isTTY);
+  const echo = opts.echo ?? ((line: string) => process.stdout.write(`${line}\n`));
   const rl: Interface = createInterface({
-    input: process.stdin,
+    input,
     output: tty ? process.stdout : undefined,
     terminal: tty,
     completer: tty ? opts.completer : undefined,
@@ -38,21 +51,28 @@ export function createLineReader(opts: { completer?: (line: string) => [string[]
   return {
     tty,
     next(prompt: string) {
-      if (queue.length) {
-        const line = queue.shift()!;
-        if (!tty) process.stdout.write(`${prompt}${line}\n`);
-        return Promise.resolve(line);
-      }
+      const answer = (line: string | null) => {
+        if (!tty && line !== null) echo(`${prompt}${line}`);
+        return line;
+      };
+      if (queue.length) return Promise.resolve(answer(queue.shift()!));
       if (ended) return Promise.resolve(null);
       if (tty) {
         rl.setPrompt(prompt);
         rl.prompt();
       }
       return new Promise((resolve) => {
+        let timer: NodeJS.Timeout | undefined;
         waiters.push((line) => {
-          if (!tty && line !== null) process.stdout.write(`${prompt}${line}\n`);
-          resolve(line);
+          if (timer) clearTimeout(timer);
+          resolve(answer(line));
         });
+        if (!tty) {
+          timer = setTimeout(() => {
+            echo(`(no input for ${Math.round(PIPE_IDLE_MS / 1000)} s: stopping)`);
+            rl.close();
+          }, PIPE_IDLE_MS);
+        }
       });
     },
     close() {
