@@ -107,7 +107,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--workload <name>', 'what to load').choices(['users', 'set']).default('users'))
     .option('--records <n>', 'records to load', positiveInt('--records'), 20000)
     .option('--strategies <list>', 'comma-separated: sequential, concurrent, auto, pipeline[:N], pipeline-x2, multi, variadic, lua, raw, raw-variadic, redis-cli (default: all)')
-    .option('--batch <n>', 'records per batch for concurrent, auto, multi, variadic, lua, raw, redis-cli', positiveInt('--batch'), 1000)
+    .option('--batch <n>', 'records per batch for every strategy but sequential and pipeline (default: 10,000 for raw, raw-variadic, redis-cli; 1,000 otherwise)', positiveInt('--batch'))
     .option('--ceiling', 'also run redis-benchmark against the same server for the ceiling')
     .option('--json', 'print one JSON object and nothing else on stdout')
     .action(async (opts: BenchCliOptions, cmd: Command) => {

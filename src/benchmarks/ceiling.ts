@@ -22,7 +22,8 @@ export async function measureCeiling(addr: ServerAddress, opts: CeilingOptions):
   const bin = findBinary('redis-benchmark');
   if (!bin) return { ok: false, reason: 'redis-benchmark is not installed' };
   // redis-benchmark takes a password only on its command line, where other users of the machine can read it.
-  if (addr.password !== undefined) return { ok: false, reason: 'the server needs a password, which redis-benchmark would show in the process list' };
+  if (addr.password !== undefined)
+    return { ok: false, reason: 'the server needs a password, which redis-benchmark would show in the process list' };
   const shown = ['-P', '100', '-c', '1', '-r', String(opts.keyspace), '-n', String(opts.requests)];
   shown.push(...(opts.keyPrefix === null ? ['-t', 'set'] : ['SET', `${opts.keyPrefix}ceil:__rand_int__`, 'xxx']));
   const conn = ['-h', addr.host, '-p', String(addr.port), ...(addr.db ? ['--dbnum', String(addr.db)] : []), ...(addr.tls ? ['--tls'] : [])];

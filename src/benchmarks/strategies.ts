@@ -61,6 +61,7 @@ export const STRATEGY_NAMES = [
   'variadic',
   'lua',
   'raw',
+  'raw-variadic',
   'redis-cli',
 ] as const;
 
@@ -174,7 +175,7 @@ function sequential(): Strategy {
 function concurrentLike(name: string, batch: number, auto: boolean): Strategy {
   const describe = auto
     ? 'ioredis enableAutoPipelining: commands issued in one tick share a write'
-    : "every command of a batch sent at once, no pipeline (one write each), then await them all";
+    : 'every command of a batch sent at once, no pipeline (one write each), then await them all';
   return ioredisStrategy(name, batch, 1, describe, { autoPipelining: auto }, async (client, ctx, out) => {
     await batches(ctx, batch, 1, out, async (from, to) => {
       const pending: Promise<unknown>[] = [];
@@ -243,19 +244,37 @@ function lua(batch: number): Strategy {
   };
 }
 
+/**
+ * Encodes (and throws away) a few thousand records before the clock starts, so a short run does not time
+ * the JIT compiling the encoder; the ioredis strategies get the same from the runs before them.
+ */
+function warmUp(ctx: StrategyContext, shape: 'commands' | 'variadic'): void {
+  const w = new RespWriter(64 * 1024);
+  for (let from = 0; from < Math.min(ctx.records, 3000); from += 500) {
+    const to = Math.min(from + 500, ctx.records);
+    if (shape === 'commands') ctx.workload.encode(from, to, w);
+    else ctx.workload.encodeVariadic(from, to, w);
+    w.finish();
+  }
+}
+
 interface Waiter {
   target: number;
   resolve: () => void;
   reject: (err: unknown) => void;
 }
 
-function raw(batch: number): Strategy {
+function raw(batch: number, shape: 'commands' | 'variadic'): Strategy {
   return {
-    name: 'raw',
+    name: shape === 'commands' ? 'raw' : 'raw-variadic',
     batch,
     inFlight: 2,
-    describe: 'RESP encoded by hand into Buffers on a bare socket; replies counted, never parsed into objects',
+    describe:
+      shape === 'commands'
+        ? 'RESP encoded by hand into Buffers on a bare socket; replies counted, never parsed into objects'
+        : 'the variadic commands, hand-encoded and counted like raw',
     async prepare(ctx) {
+      warmUp(ctx, shape);
       const conn = await openRaw(ctx.address);
       // Batches in flight share one counter: each waits for the cumulative reply count that ends it.
       const waiters: Waiter[] = [];
@@ -272,7 +291,7 @@ function raw(batch: number): Strategy {
           const w = new RespWriter(256 * 1024);
           let sent = 0;
           await batches(ctx, batch, 2, out, (from, to) => {
-            const n = ctx.workload.encode(from, to, w);
+            const n = shape === 'commands' ? ctx.workload.encode(from, to, w) : ctx.workload.encodeVariadic(from, to, w);
             sent += n;
             out.commands += n;
             const done = new Promise<void>((resolve, reject) => waiters.push({ target: sent, resolve, reject }));
@@ -300,7 +319,10 @@ export function findBinary(name: string): string | null {
 
 function parseTimes(text: string): number {
   // `times` prints the shell's user/sys, then its children's: "0m1.234s 0m0.056s".
-  const lines = text.trim().split('\n').filter((l) => /^\d+m[\d.]+s\s+\d+m[\d.]+s$/.test(l.trim()));
+  const lines = text
+    .trim()
+    .split('\n')
+    .filter((l) => /^\d+m[\d.]+s\s+\d+m[\d.]+s$/.test(l.trim()));
   const last = lines.at(-1);
   if (!last) return 0;
   return last
@@ -322,6 +344,7 @@ function redisCli(batch: number): Strategy {
     async prepare(ctx) {
       const bin = findBinary('redis-cli');
       if (!bin) throw new Error('redis-cli is not installed');
+      warmUp(ctx, 'commands');
       const a = ctx.address;
       const args = ['-h', a.host, '-p', String(a.port), '-n', String(a.db), '--pipe'];
       if (a.username) args.push('--user', a.username);
@@ -341,16 +364,22 @@ function redisCli(batch: number): Strategy {
           const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
           child.stdin.on('error', () => {});
           const w = new RespWriter(256 * 1024);
-          for (let from = 0; from < ctx.records; from += batch) {
-            const to = Math.min(from + batch, ctx.records);
-            out.commands += ctx.workload.encode(from, to, w);
-            if (!child.stdin.write(w.finish())) {
-              await new Promise<void>((resolve) => {
-                child.stdin.once('drain', resolve);
-                child.once('close', resolve);
-              });
+          try {
+            for (let from = 0; from < ctx.records && child.exitCode === null; from += batch) {
+              const to = Math.min(from + batch, ctx.records);
+              out.commands += ctx.workload.encode(from, to, w);
+              if (!child.stdin.write(w.finish())) {
+                await new Promise<void>((resolve) => {
+                  child.stdin.once('drain', resolve);
+                  child.once('close', resolve);
+                });
+              }
+              ctx.progress(to - from);
             }
-            ctx.progress(to - from);
+          } catch (err) {
+            // redis-cli would wait for the rest of its input forever.
+            child.kill('SIGKILL');
+            throw err;
           }
           child.stdin.end();
           const code = await exited;
@@ -388,7 +417,10 @@ export function parseStrategies(list: string | undefined): StrategyChoice[] {
     return STRATEGY_NAMES.map((name) => (name === 'pipeline' ? { name, batches: PIPELINE_BATCHES } : { name }));
   }
   const out: StrategyChoice[] = [];
-  for (const raw of list.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const raw of list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [head, size] = raw.toLowerCase().split(':');
     if (!(STRATEGY_NAMES as readonly string[]).includes(head!)) {
       throw new UsageError(`unknown strategy "${raw}": use ${STRATEGY_NAMES.join(', ')} (or pipeline:N)`);
@@ -415,12 +447,33 @@ export function parseStrategies(list: string | undefined): StrategyChoice[] {
   return out;
 }
 
-/** The runnable strategies for the choices, in a fixed order; `batch` applies where the issue leaves it free. */
-export function buildStrategies(choices: StrategyChoice[], batch: number): Strategy[] {
+/**
+ * Records per batch when --batch is not given. ioredis builds objects per command and slows down past
+ * ~1,000 records a batch (garbage collection); hand-encoded RESP gets faster with larger batches, and a
+ * ZADD of 10,000 pairs in score order inserts into neighbouring skiplist nodes.
+ */
+export const DEFAULT_BATCH: Record<string, number> = {
+  concurrent: 1000,
+  auto: 1000,
+  multi: 1000,
+  variadic: 1000,
+  // A script blocks every other client while it runs: keep each call to a few milliseconds.
+  lua: 1000,
+  raw: 10_000,
+  'raw-variadic': 10_000,
+  'redis-cli': 10_000,
+};
+
+/**
+ * The runnable strategies for the choices, in a fixed order. `batch` (--batch) replaces DEFAULT_BATCH;
+ * sequential sends one record at a time and pipeline has its own sizes.
+ */
+export function buildStrategies(choices: StrategyChoice[], batchOption?: number): Strategy[] {
   const out: Strategy[] = [];
   for (const name of STRATEGY_NAMES) {
     const choice = choices.find((c) => c.name === name);
     if (!choice) continue;
+    const batch = batchOption ?? DEFAULT_BATCH[name] ?? 1000;
     switch (name) {
       case 'sequential':
         out.push(sequential());
@@ -433,12 +486,21 @@ export function buildStrategies(choices: StrategyChoice[], batch: number): Strat
         break;
       case 'pipeline':
         for (const b of [...(choice.batches ?? PIPELINE_BATCHES)].sort((x, y) => x - y)) {
-          out.push(chained('pipeline', b, 1, 'ioredis pipeline(): a batch in one write, await its exec()', (c) => c.pipeline(), 'commands'));
+          out.push(
+            chained('pipeline', b, 1, 'ioredis pipeline(): a batch in one write, await its exec()', (c) => c.pipeline(), 'commands'),
+          );
         }
         break;
       case 'pipeline-x2':
         out.push(
-          chained('pipeline-x2', 1000, 2, 'pipeline of 1,000 records with the next batch sent before the last returns', (c) => c.pipeline(), 'commands'),
+          chained(
+            'pipeline-x2',
+            1000,
+            2,
+            'pipeline of 1,000 records with the next batch sent before the last returns',
+            (c) => c.pipeline(),
+            'commands',
+          ),
         );
         break;
       case 'multi':
@@ -446,14 +508,24 @@ export function buildStrategies(choices: StrategyChoice[], batch: number): Strat
         break;
       case 'variadic':
         out.push(
-          chained('variadic', batch, 2, 'fewer, larger commands (MSET; SADD per set, one ZADD per batch), pipelined', (c) => c.pipeline(), 'variadic'),
+          chained(
+            'variadic',
+            batch,
+            2,
+            'fewer, larger commands: MSET; one SADD per set and one ZADD per batch (pairs in score order); HSET per user',
+            (c) => c.pipeline(),
+            'variadic',
+          ),
         );
         break;
       case 'lua':
         out.push(lua(batch));
         break;
       case 'raw':
-        out.push(raw(batch));
+        out.push(raw(batch, 'commands'));
+        break;
+      case 'raw-variadic':
+        out.push(raw(batch, 'variadic'));
         break;
       case 'redis-cli':
         out.push(redisCli(batch));

@@ -49,6 +49,13 @@ export interface UserSlots {
 
 export const POOL_SIZES = { names: 3000, domains: 40, cities: 200, companies: 1000, phones: 3000, dates: 2000 } as const;
 
+/** Ages are AGE_MIN … AGE_MIN + AGE_SPAN - 1; salaries SALARY_MIN + k · SALARY_STEP for k < SALARY_STEPS. */
+export const AGE_MIN = 18;
+export const AGE_SPAN = 53;
+export const SALARY_MIN = 30_000;
+export const SALARY_STEP = 100;
+export const SALARY_STEPS = 1700;
+
 let cached: Promise<UserPool> | null = null;
 
 /** Builds the pool once per process (seeded, so identical across runs). */
@@ -110,9 +117,9 @@ export function composeUser(pool: UserPool, id: number, out: UserSlots): UserSlo
   out.department = (b >>> 16) % pool.departments.length;
   out.company = c % pool.companies.length;
   out.phone = (c >>> 8) % pool.phones.length;
-  out.joined = (a ^ c) % pool.dates.length;
-  out.age = 18 + (b % 53);
-  out.salary = 30_000 + ((c >>> 4) % 1700) * 100;
+  out.joined = ((a ^ c) >>> 0) % pool.dates.length;
+  out.age = AGE_MIN + (b % AGE_SPAN);
+  out.salary = SALARY_MIN + ((c >>> 4) % SALARY_STEPS) * SALARY_STEP;
   return out;
 }
 

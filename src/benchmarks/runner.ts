@@ -1,0 +1,144 @@
+// Runs the chosen strategies one after another on an emptied keyspace: times, CPU, memory, then checks the data.
+import type { Sandbox } from '../redis/sandbox.js';
+import { errorMessage } from '../errors.js';
+import { createProgressBar } from '../ui/progress-bar.js';
+import { measureCeiling } from './ceiling.js';
+import type { ServerAddress } from './connections.js';
+import { summarise, type BenchReport, type BenchResult, type Ceiling, type Measurement } from './report.js';
+import { RunSpace, serverCpuSeconds, usedMemory } from './run-space.js';
+import { SEQUENTIAL_CAP, buildStrategies, type Strategy, type StrategyChoice } from './strategies.js';
+import { createWorkload, type WorkloadName } from './workloads.js';
+
+export interface RunnerOptions {
+  workload: WorkloadName;
+  records: number;
+  strategies: StrategyChoice[];
+  /** --batch: records per batch for the strategies whose batch size is free (else their defaults). */
+  batch?: number;
+  ceiling: boolean;
+  address: ServerAddress;
+  /** Notes as they happen (stale keys removed, strategies skipped, …). */
+  note(line: string): void;
+  /** After each strategy. */
+  onResult?(r: BenchResult): void;
+}
+
+export interface RunnerOutput {
+  report: BenchReport;
+  /** What a record is called: users, keys. */
+  unit: string;
+  /** How the workload makes its data, when worth saying. */
+  workloadNote: string | null;
+}
+
+function cpuSeconds(u: NodeJS.CpuUsage): number {
+  return (u.user + u.system) / 1e6;
+}
+
+export async function runBench(sb: Sandbox, opts: RunnerOptions): Promise<RunnerOutput> {
+  const space = new RunSpace(sb);
+  const { staleRemoved } = await space.open();
+  if (staleRemoved) opts.note(`removed ${staleRemoved.toLocaleString('en-US')} keys left by an interrupted benchmark run`);
+  try {
+    const workload = await createWorkload(opts.workload, space.prefix);
+    const results: BenchResult[] = [];
+    for (const strategy of buildStrategies(opts.strategies, opts.batch)) {
+      const records = strategy.name === 'sequential' ? Math.min(opts.records, SEQUENTIAL_CAP[workload.name] ?? opts.records) : opts.records;
+      const r = await runOne(sb, space, strategy, records, workload, opts);
+      if (r) {
+        results.push(r);
+        opts.onResult?.(r);
+      }
+    }
+    let ceiling: Ceiling | null = null;
+    if (opts.ceiling) {
+      await space.clear();
+      const res = await measureCeiling(opts.address, {
+        keyspace: opts.records,
+        requests: Math.max(100_000, opts.records),
+        keyPrefix: space.exact ? null : space.prefix,
+      });
+      if (res.ok) ceiling = res.ceiling;
+      else opts.note(`no ceiling: ${res.reason}`);
+    }
+    return {
+      report: {
+        workload: workload.name,
+        records: opts.records,
+        server: { version: sb.target.version, private: sb.target.private },
+        results,
+        ceiling,
+      },
+      unit: workload.unit,
+      workloadNote: workload.note,
+    };
+  } finally {
+    await space.close();
+  }
+}
+
+async function runOne(
+  sb: Sandbox,
+  space: RunSpace,
+  strategy: Strategy,
+  records: number,
+  workload: Awaited<ReturnType<typeof createWorkload>>,
+  opts: RunnerOptions,
+): Promise<BenchResult | null> {
+  const m: Measurement = {
+    strategy: strategy.name,
+    batch: strategy.name === 'redis-cli' ? null : strategy.batch,
+    records,
+    commands: 0,
+    seconds: 0,
+    latenciesMs: [],
+    clientCpuS: 0,
+    serverCpuS: 0,
+    usedMemoryDelta: null,
+    verified: false,
+  };
+  await space.clear();
+  const mem0 = await usedMemory(sb);
+  let prepared;
+  let bar = null;
+  try {
+    bar = await createProgressBar(records, `${strategy.name}${strategy.name === 'pipeline' ? ` ${strategy.batch}` : ''}`.padEnd(16));
+    const progress = bar;
+    prepared = await strategy.prepare({ workload, records, address: opts.address, progress: (n) => progress.tick(n) });
+  } catch (err) {
+    bar?.stop();
+    if (strategy.name === 'redis-cli' && /not installed/.test(errorMessage(err))) {
+      opts.note('redis-cli is not installed: skipped the redis-cli --pipe run');
+      return null;
+    }
+    m.error = errorMessage(err).split('\n')[0];
+    return summarise(m);
+  }
+  try {
+    const srv0 = await serverCpuSeconds(sb);
+    const cpu0 = process.cpuUsage();
+    const t0 = process.hrtime.bigint();
+    const out = await prepared.run();
+    m.seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    m.clientCpuS = cpuSeconds(process.cpuUsage(cpu0)) + out.childCpuS;
+    m.serverCpuS = (await serverCpuSeconds(sb)) - srv0;
+    m.commands = out.commands;
+    m.latenciesMs = out.latenciesMs;
+    bar.stop();
+    await prepared.close();
+    m.usedMemoryDelta = (await usedMemory(sb)) - mem0;
+    if (out.errors) {
+      m.error = `${out.errors.toLocaleString('en-US')} error repl${out.errors === 1 ? 'y' : 'ies'}, first: ${out.firstError}`;
+    } else {
+      const v = await workload.verify(sb.admin, records, space.exact);
+      m.verified = v.ok;
+      if (!v.ok) m.error = `wrong data: ${v.detail}`;
+    }
+  } catch (err) {
+    bar.stop();
+    await prepared.close().catch(() => {});
+    m.error = errorMessage(err).split('\n')[0];
+    m.verified = false;
+  }
+  return summarise(m);
+}

@@ -1,0 +1,111 @@
+// `redis-learn bench`: parses the options, runs the benchmark in the session, prints the table and chart or JSON.
+import type { BenchCliOptions } from '../cli.js';
+import { UsageError } from '../errors.js';
+import { withSession, type GlobalOptions } from '../session.js';
+import { c } from '../ui/theme.js';
+import type { BenchResult } from '../benchmarks/report.js';
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+
+/** What the numbers say, computed from this run: the winner, and where the time per command goes. */
+function takeaways(results: BenchResult[], unit: string): string[] {
+  const ok = results.filter((r) => r.verified && r.seconds > 0);
+  if (!ok.length) return [];
+  const top = ok.reduce((a, b) => (b.recordsPerSec > a.recordsPerSec ? b : a));
+  const name = (r: BenchResult) => (r.strategy === 'pipeline' ? `pipeline ${int(r.batch ?? 0)}` : r.strategy);
+  const out = [`fastest: ${name(top)}, ${int(top.recordsPerSec)} ${unit}/s`];
+  const seq = ok.find((r) => r.strategy === 'sequential');
+  const pipe = ok.find((r) => r.strategy === 'pipeline' && r.batch === 1000);
+  const vs = [
+    seq && `${(top.recordsPerSec / seq.recordsPerSec).toFixed(0)}× sequential`,
+    pipe && pipe !== top && `${(top.recordsPerSec / pipe.recordsPerSec).toFixed(1)}× pipeline 1,000`,
+  ].filter(Boolean);
+  if (vs.length) out[0] += ` (${vs.join(', ')})`;
+  // CPU per command: what the client spends to send one command, against what Redis spends to run it.
+  const perCommand = (r: BenchResult, cpu: number) => (cpu / (r.commandsPerSec * r.seconds)) * 1e6;
+  const raw = ok.find((r) => r.strategy === 'raw');
+  const parts: string[] = [];
+  if (pipe) parts.push(`ioredis pipeline ${perCommand(pipe, pipe.clientCpuS).toFixed(1)} µs`);
+  if (raw) parts.push(`raw RESP ${perCommand(raw, raw.clientCpuS).toFixed(1)} µs`);
+  const server = raw ?? pipe;
+  if (parts.length && server) {
+    out.push(`client CPU per command: ${parts.join(', ')}; the server needs ${perCommand(server, server.serverCpuS).toFixed(1)} µs`);
+  }
+  return out;
+}
+
+export async function benchCommand(opts: BenchCliOptions, g: GlobalOptions): Promise<void> {
+  const { buildStrategies, parseStrategies, SEQUENTIAL_CAP } = await import('../benchmarks/strategies.js');
+  const { WORKLOADS } = await import('../benchmarks/workloads.js');
+  if (!WORKLOADS.includes(opts.workload)) throw new UsageError(`unknown workload "${opts.workload}": use ${WORKLOADS.join(' or ')}`);
+  const choices = parseStrategies(opts.strategies);
+  const json = Boolean(opts.json);
+  // With --json, stdout carries the object alone; everything for people goes to stderr.
+  const say = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
+
+  await withSession(g, { json }, async (sb) => {
+    const { serverAddress } = await import('../benchmarks/connections.js');
+    const { runBench } = await import('../benchmarks/runner.js');
+    const { renderReport, toJson, label } = await import('../benchmarks/report.js');
+    const address = serverAddress(sb.target, g.url ?? process.env.REDIS_URL);
+    const names = choices.map((ch) => (ch.name === 'pipeline' ? `pipeline (${(ch.batches ?? []).join(', ')})` : ch.name)).join(', ');
+    if (!json) {
+      const batchNote = opts.batch ? ` · batch ${opts.batch.toLocaleString('en-US')}` : '';
+      say(c.bold(`Bulk-load benchmark · ${opts.workload} · ${opts.records.toLocaleString('en-US')} records${batchNote}`));
+      say(c.dim(`  strategies: ${names}`));
+      if (choices.some((ch) => ch.name === 'sequential') && opts.records > (SEQUENTIAL_CAP[opts.workload] ?? Infinity)) {
+        say(
+          c.dim(
+            `  sequential stops at ${SEQUENTIAL_CAP[opts.workload]!.toLocaleString('en-US')} records: one round trip per command would take minutes`,
+          ),
+        );
+      }
+      if (!sb.target.private) say(c.dim(`  keys go under ${sb.ns}bench:<run id>: and are removed at the end`));
+    }
+    const unit = opts.workload === 'users' ? 'users' : 'keys';
+    const { report, workloadNote } = await runBench(sb, {
+      workload: opts.workload,
+      records: opts.records,
+      strategies: choices,
+      batch: opts.batch,
+      ceiling: Boolean(opts.ceiling),
+      address,
+      note: (line) => say(c.yellow(`  note: ${line}`)),
+      onResult: (r) => {
+        if (json) return;
+        const mark = r.verified ? c.green('✓') : c.red('✗');
+        const rate = r.seconds > 0 ? `${r.recordsPerSec.toLocaleString('en-US')} ${unit}/s` : 'failed';
+        say(
+          `  ${mark} ${label(r).padEnd(16)} ${rate.padStart(16)}  ${c.dim(`${r.records.toLocaleString('en-US')} ${unit} in ${r.seconds.toFixed(2)} s`)}`,
+        );
+      },
+    });
+    if (json) {
+      process.stdout.write(`${toJson(report)}\n`);
+      return;
+    }
+    say('');
+    say(renderReport(report, unit));
+    say('');
+    for (const line of takeaways(report.results, unit)) say(`  ${line}`);
+    say('');
+    const seen = new Set<string>();
+    for (const s of buildStrategies(choices, opts.batch)) {
+      if (seen.has(s.name) || !report.results.some((r) => r.strategy === s.name)) continue;
+      seen.add(s.name);
+      say(c.dim(`  ${s.name.padEnd(13)} ${s.describe}`));
+    }
+    say('');
+    if (workloadNote) say(c.dim(`  ${workloadNote}.`));
+    for (const line of [
+      'batch: records per batch · p50/p99: round trip of one batch · commands/s: commands the client sent (a script call or an MSET counts once)',
+      'client CPU: this process (+ redis-cli) · server CPU: INFO used_cpu_user + used_cpu_sys · B/record: used_memory growth per record',
+      opts.workload === 'users'
+        ? `verified: ${sb.target.private ? 'DBSIZE' : 'EXISTS on every user'}, SCARD/ZCARD totals, sampled users compared field by field`
+        : `verified: ${sb.target.private ? 'DBSIZE' : 'EXISTS on every key'}, sampled values compared`,
+    ]) {
+      say(c.dim(`  ${line}`));
+    }
+    if (!sb.target.private) say(c.dim('  shared server: other clients’ work shows in server CPU and memory'));
+  });
+}
