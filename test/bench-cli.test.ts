@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { runCli, serverUrl } from './helpers.js';
+import { scanAll } from '../src/redis/scan.js';
 
 const DB = 7;
 const NS = 'benchtest:';
@@ -9,14 +10,7 @@ let redis: Redis;
 
 /** Keys of the CLI's runs: everything under benchtest:bench: (the other bench tests use other prefixes). */
 async function leftovers(): Promise<string[]> {
-  const found: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${NS}bench:*`, 'COUNT', 1000);
-    cursor = next;
-    found.push(...keys);
-  } while (cursor !== '0');
-  return found;
+  return scanAll(redis, `${NS}bench:*`);
 }
 
 beforeAll(async () => {

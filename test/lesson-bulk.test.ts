@@ -23,6 +23,7 @@ import { connectRedis } from '../src/redis/connect.js';
 import { Sandbox } from '../src/redis/sandbox.js';
 import { tokenize } from '../src/redis/tokenize.js';
 import { openSandbox } from './helpers.js';
+import { scanAll } from '../src/redis/scan.js';
 
 const DB = 5;
 let sb: Sandbox;
@@ -46,14 +47,7 @@ async function collect(opts: Parameters<typeof generateUsers>[0]): Promise<{ bat
 }
 
 async function keysUnder(prefix: string): Promise<string[]> {
-  const out = new Set<string>();
-  let cursor = '0';
-  do {
-    const [next, keys] = await sb.admin.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    keys.forEach((k) => out.add(k));
-  } while (cursor !== '0');
-  return [...out].sort();
+  return (await scanAll(sb.admin, `${prefix}*`)).sort();
 }
 
 async function wipe(prefix: string): Promise<void> {

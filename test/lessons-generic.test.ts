@@ -5,6 +5,7 @@ import { LESSONS } from '../src/lessons/index.js';
 import { runLesson } from '../src/lessons/engine/runner.js';
 import type { Sandbox } from '../src/redis/sandbox.js';
 import { openSandbox } from './helpers.js';
+import { scanAll } from '../src/redis/scan.js';
 
 let sb: Sandbox;
 
@@ -17,14 +18,7 @@ afterAll(async () => {
 });
 
 async function keysUnder(prefix: string): Promise<string[]> {
-  const out: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await sb.admin.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    out.push(...keys);
-  } while (cursor !== '0');
-  return out;
+  return scanAll(sb.admin, `${prefix}*`);
 }
 
 describe('the lesson registry', () => {

@@ -12,6 +12,7 @@ import { QUIZ_SCOPE, gradeCommandQuestion, runPredictQuestion } from '../src/qui
 import type { CommandQuestion, PredictQuestion, Question, Topic } from '../src/quiz/types.js';
 import type { Sandbox } from '../src/redis/sandbox.js';
 import { openSandbox } from './helpers.js';
+import { scanAll } from '../src/redis/scan.js';
 
 const TOPICS: Topic[] = [caching, locks, messaging, security, memoryOperations, modules, systemDesign];
 const NS = 'qb:';
@@ -82,14 +83,7 @@ describe('quiz bank topics (b): live on a real server', () => {
   });
 
   async function leftovers(): Promise<string[]> {
-    const out: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, keys] = await sb.admin.scan(cursor, 'MATCH', `${NS}*`, 'COUNT', 1000);
-      cursor = next;
-      out.push(...keys);
-    } while (cursor !== '0');
-    return out;
+    return scanAll(sb.admin, `${NS}*`);
   }
 
   it.each(predicts.map((q) => [q.id, q] as const))('%s: the last reply is the stated answer', async (_id, q) => {

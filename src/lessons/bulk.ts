@@ -112,15 +112,22 @@ async function dataMemory(ctx: LessonContext): Promise<number> {
   return used - meta;
 }
 
-/** Loads users [first, first+total) pipelined, a claimed batch at a time, with a progress bar. */
-async function loadRange(ctx: LessonContext, first: number, total: number, label: string): Promise<LoadStats> {
+/** Loads users [first, first+total) with `load` (pipelined by default), a claimed batch at a time, with a progress bar. */
+async function loadRange(
+  ctx: LessonContext,
+  first: number,
+  total: number,
+  label: string,
+  load: typeof loadPipelined = loadPipelined,
+  batchSize = BATCH,
+): Promise<LoadStats> {
   const sum: LoadStats = { users: 0, commands: 0, ms: 0 };
   if (total <= 0) return sum;
   const bar = await ctx.progress(total, label);
   try {
-    for await (const batch of generateUsers({ total, firstId: first, batchSize: BATCH })) {
+    for await (const batch of generateUsers({ total, firstId: first, batchSize })) {
       await ctx.claim(batch.map((u) => userKey(ctx.sb.ns, u.id)));
-      const s = await loadPipelined(ctx.redis, ctx.sb.ns, batch);
+      const s = await load(ctx.redis, ctx.sb.ns, batch);
       sum.users += s.users;
       sum.commands += s.commands;
       sum.ms += s.ms;
@@ -283,20 +290,7 @@ this loader a tenth of the run, at most the first ${fmt(ONE_BY_ONE_CAP)} users: 
       const info = await memoryInfo(ctx.admin);
       ctx.say(`INFO memory before loading: used_memory ${fmt(info.used)} (${info.human})`);
       const count = oneByOneCount(st.records);
-      const sum: LoadStats = { users: 0, commands: 0, ms: 0 };
-      const bar = await ctx.progress(count, 'one by one');
-      try {
-        for await (const batch of generateUsers({ total: count, batchSize: 100 })) {
-          await ctx.claim(batch.map((u) => userKey(ns, u.id)));
-          const s = await loadOneByOne(ctx.redis, ns, batch);
-          sum.users += s.users;
-          sum.commands += s.commands;
-          sum.ms += s.ms;
-          bar.tick(batch.length);
-        }
-      } finally {
-        bar.stop();
-      }
+      const sum = await loadRange(ctx, 1, count, 'one by one', loadOneByOne, 100);
       st.oneByOne = sum;
       const r = rates(sum);
       ctx.say(

@@ -5,6 +5,7 @@ import { commandTable, extractKeys, isWrite, type CommandTable } from './capabil
 import type { Connection, RedisTarget } from './connect.js';
 import { findDangerous } from './dangerous-commands.js';
 import { Recorder, type RecordedCommand } from './recorder.js';
+import { scanAll } from './scan.js';
 
 export const DEFAULT_NAMESPACE = 'learn:';
 
@@ -144,12 +145,7 @@ export class Sandbox {
         if (await this.admin.exists(full)) keys.add(full);
         continue;
       }
-      let cursor = '0';
-      do {
-        const [next, batch] = await this.admin.scan(cursor, 'MATCH', full, 'COUNT', 1000);
-        cursor = next;
-        for (const k of batch) if (k !== this.metaKey) keys.add(k);
-      } while (cursor !== '0');
+      for (const k of await scanAll(this.admin, full)) if (k !== this.metaKey) keys.add(k);
     }
     const list = [...keys];
     const out = new Map<string, string | null>();

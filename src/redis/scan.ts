@@ -1,0 +1,13 @@
+// Walks the keyspace with SCAN (never KEYS): every key matching a pattern, deduplicated.
+import type { Redis } from 'ioredis';
+
+export async function scanAll(client: Redis, pattern: string, count = 1000): Promise<string[]> {
+  const out = new Set<string>();
+  let cursor = '0';
+  do {
+    const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', count);
+    cursor = next;
+    for (const k of keys) out.add(k);
+  } while (cursor !== '0');
+  return [...out];
+}
