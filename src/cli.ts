@@ -1,6 +1,7 @@
 // Command-line wiring only: each command's handler lazy-imports its module so --help stays instant.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { GlobalOptions } from './session.js';
+import { shuttingDown } from './shutdown.js';
 
 function positiveInt(name: string) {
   return (v: string): number => {
@@ -180,6 +181,9 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return 0;
   } catch (err) {
+    // Work cut short by Ctrl-C or SIGTERM fails as its connection closes; the signal handler already said why.
+    const signalled = shuttingDown();
+    if (signalled !== null) return signalled;
     if (err instanceof CommanderError) {
       // Help and version are exits with code 0; everything else commander rejects is bad usage.
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;

@@ -3,6 +3,7 @@ import { ConnectionError } from './errors.js';
 import { connectRedis, describeTarget } from './redis/connect.js';
 import { DEFAULT_NAMESPACE, Sandbox } from './redis/sandbox.js';
 import { progressWarnings } from './progress/store.js';
+import { markShuttingDown } from './shutdown.js';
 import { c } from './ui/theme.js';
 
 export interface GlobalOptions {
@@ -27,6 +28,7 @@ function hookSignals(): void {
   hooked = true;
   const stop = (signal: NodeJS.Signals, code: number) => {
     process.once(signal, () => {
+      markShuttingDown(code);
       process.stderr.write(`\n${signal === 'SIGINT' ? 'interrupted' : 'terminated'}: progress saved, cleaning up\n`);
       void Promise.allSettled([...open].map((s) => s.close())).then(() => process.exit(code));
       // A second signal, or a hung close, must not keep the process alive.

@@ -1,6 +1,6 @@
 // The built CLI as a user runs it without a TTY: help, errors and exit codes, JSON output, piped answers, progress.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
@@ -181,6 +181,31 @@ describe('the private server', () => {
     const d = JSON.parse(r.stdout) as { server: { kind: string; address: string; private: boolean } };
     expect(d.server.kind).toBe('private');
     const port = Number(new URL(d.server.address).port);
+    const probe = new Redis({ port, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    probe.on('error', () => {});
+    await expect(probe.connect()).rejects.toThrow();
+    probe.disconnect();
+  });
+
+  it('stops cleanly on SIGTERM mid-lesson: one line, exit 143, progress kept, its private server gone', async () => {
+    const home = tempConfigHome();
+    const child = spawn(process.execPath, [CLI, 'lesson', 'bulk', '--auto', '--private', '--records', '50000'], {
+      env: { ...process.env, NO_COLOR: '1', XDG_CONFIG_HOME: home },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = new Promise<number | null>((res) => child.on('close', res));
+    for (let i = 0; i < 100 && !/── 3\//.test(stdout); i++) await new Promise((r) => setTimeout(r, 100));
+    const port = Number(/127\.0\.0\.1:(\d+)/.exec(stdout)?.[1]);
+    expect(port).toBeGreaterThan(0);
+    child.kill('SIGTERM');
+    expect(await code).toBe(143);
+    expect(stderr.trim().split('\n')).toEqual(['terminated: progress saved, cleaning up']);
+    const p = JSON.parse(readFileSync(join(home, 'redis-learn', 'progress.json'), 'utf8')) as { lessons: { bulk: { currentStep: number } } };
+    expect(p.lessons.bulk.currentStep).toBeGreaterThan(0);
     const probe = new Redis({ port, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
     probe.on('error', () => {});
     await expect(probe.connect()).rejects.toThrow();
