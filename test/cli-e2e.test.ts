@@ -84,6 +84,32 @@ describe('without a TTY', () => {
   });
 });
 
+describe('output for people and scripts', () => {
+  it('colours only when asked, and never with --no-color or NO_COLOR', async () => {
+    const forced = await runCli(['lessons'], { env: { FORCE_COLOR: '1', NO_COLOR: '' } });
+    expect(forced.stdout).toMatch(/\x1b\[/);
+    const plain = await runCli(['lessons', '--no-color'], { env: { FORCE_COLOR: '1', NO_COLOR: '' } });
+    expect(plain.stdout).not.toMatch(/\x1b\[/);
+    const noColorEnv = await runCli(['lessons'], { env: { FORCE_COLOR: '1', NO_COLOR: '1' } });
+    expect(noColorEnv.stdout).not.toMatch(/\x1b\[/);
+  });
+
+  it('runs a REPL session from a pipe: replies like redis-cli, timings, keys, syntax from COMMAND DOCS', async () => {
+    const home = tempConfigHome();
+    const input = ['RPUSH repl:list a b', 'LRANGE repl:list 0 -1', 'help lpos', 'LPOS repl:list', ':keys', ':quit'].join('\n');
+    const r = await runCli(['repl', '--url', serverUrl(DB), '--namespace', 'repl:'], { env: { XDG_CONFIG_HOME: home }, input });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/\(integer\) 2\n\s+[\d.]+ ms · keys: repl:list/);
+    expect(r.stdout).toMatch(/1\) "a"\n2\) "b"/);
+    expect(r.stdout).toMatch(/LPOS key element \[RANK rank\]/);
+    expect(r.stdout).toMatch(/wrong number of arguments[\s\S]*usage: LPOS key element/);
+    expect(r.stdout).toMatch(/repl:list\s+│ list/);
+    const reset = await runCli(['reset', 'repl', '--url', serverUrl(DB), '--namespace', 'repl:'], { env: { XDG_CONFIG_HOME: home } });
+    expect(reset.stdout).toMatch(/removed 1 key/);
+    expect(await redis.exists('repl:list')).toBe(0);
+  });
+});
+
 describe('lessons', () => {
   it('lists the catalogue as JSON', async () => {
     const r = await runCli(['lessons', '--json'], { env: { XDG_CONFIG_HOME: tempConfigHome() } });
