@@ -164,3 +164,27 @@ describe('blocking commands at the prompt', () => {
     expect(blocksForever(['GET', 'k'])).toBeNull();
   });
 });
+
+describe('transcript lines', () => {
+  it('keep the reply and time on screen: a long command gets its own line, a wide reply is shortened', async () => {
+    const { commandLine: transcript } = await import('../src/lessons/engine/render.js');
+    const cols = process.stdout.columns;
+    Object.defineProperty(process.stdout, 'columns', { value: 80, configurable: true });
+    try {
+      const strip = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');
+      const short = strip(transcript({ command: 'GET k', args: ['GET', 'k'], reply: 'v', ms: 0.12, keys: ['k'], write: false }));
+      expect(short.split('\n')).toHaveLength(1);
+      expect(short).toMatch(/GET k\s+"v"\s+0\.12 ms$/);
+      const long = strip(
+        transcript({ command: `MSET ${'key value '.repeat(10)}`, args: ['MSET'], reply: 'OK', ms: 1, keys: [], write: true }),
+      );
+      expect(long.split('\n')).toHaveLength(2);
+      expect(long.split('\n')[1]).toMatch(/^\s+OK\s+1\.00 ms$/);
+      const wide = strip(transcript({ command: 'LRANGE k 0 -1', args: ['LRANGE'], reply: Array(30).fill('element'), ms: 2, keys: [], write: false }));
+      expect(wide.length).toBeLessThanOrEqual(80);
+      expect(wide).toMatch(/2\.00 ms$/);
+    } finally {
+      Object.defineProperty(process.stdout, 'columns', { value: cols, configurable: true });
+    }
+  });
+});

@@ -6,6 +6,8 @@ import { renderTable } from '../../ui/table.js';
 import { c, sym } from '../../ui/theme.js';
 import type { CheckResult } from './types.js';
 
+const visible = (s: string): number => s.replace(/\x1b\[[0-9;]*m/g, '').length;
+
 const CMD_WIDTH = 46;
 const REPLY_WIDTH = 26;
 
@@ -13,14 +15,26 @@ export function formatMs(ms: number): string {
   return ms >= 100 ? `${ms.toFixed(0)} ms` : ms >= 10 ? `${ms.toFixed(1)} ms` : `${ms.toFixed(2)} ms`;
 }
 
-/** One transcript line: `  ❯ SET k v        OK        0.18 ms`. */
+/**
+ * One transcript line: `  ❯ SET k v        OK        0.18 ms`. A command too long for the terminal keeps its
+ * own line(s) and the reply and time go on the next line, in their column, so nothing is cut or wrapped mid-reply.
+ */
 export function commandLine(rec: RecordedCommand, prefix = `  ${sym.prompt} `): string {
-  const cmd = rec.command.length > 120 ? `${rec.command.slice(0, 119)}…` : rec.command;
-  const reply = formatReplyInline(rec.reply, REPLY_WIDTH + 14);
+  const cmd = rec.command.length > 400 ? `${rec.command.slice(0, 399)}…` : rec.command;
+  const width = process.stdout.columns || 100;
+  const time = c.dim(formatMs(rec.ms).padStart(9));
+  const lead = visible(prefix);
+  const fits = cmd.length < CMD_WIDTH || lead + cmd.length + 2 + 20 + 9 <= width;
+  const cmdCell = !fits ? '' : cmd.length < CMD_WIDTH ? cmd.padEnd(CMD_WIDTH) : `${cmd}  `;
+  // The reply gets what the line has left (at most 40 columns): a wide reply must not push the time off screen.
+  const room = Math.max(12, Math.min(REPLY_WIDTH + 14, width - (fits ? lead + cmdCell.length : lead + CMD_WIDTH) - 11));
+  const reply = formatReplyInline(rec.reply, room);
   const replyColored = rec.error ? c.red(reply) : reply;
-  const cmdCell = cmd.length < CMD_WIDTH ? cmd.padEnd(CMD_WIDTH) : `${cmd}  `;
-  const replyCell = reply.length < REPLY_WIDTH ? replyColored + ' '.repeat(REPLY_WIDTH - reply.length) : `${replyColored}  `;
-  return `${c.cyan(prefix)}${cmdCell}${replyCell}${c.dim(formatMs(rec.ms).padStart(9))}`;
+  const used = fits ? lead + cmdCell.length : lead + CMD_WIDTH;
+  const pad = Math.max(2, Math.min(REPLY_WIDTH - reply.length, width - used - reply.length - 9));
+  const tail = `${replyColored}${' '.repeat(pad)}${time}`;
+  if (fits) return `${c.cyan(prefix)}${cmdCell}${tail}`;
+  return `${c.cyan(prefix)}${cmd}\n${' '.repeat(lead + CMD_WIDTH)}${tail}`;
 }
 
 export function formatBytes(n: number | null): string {
@@ -113,8 +127,6 @@ export function verdict(r: CheckResult, points?: { earned: number; max: number }
   }
   return `${c.yellow(sym.fail)} expected ${r.expected}, found ${r.actual}`;
 }
-
-const visible = (s: string): number => s.replace(/\x1b\[[0-9;]*m/g, '').length;
 
 /** Lines that start their own line in prose: code (indented), list items, blank lines. */
 function standsAlone(line: string): boolean {
