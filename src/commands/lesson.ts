@@ -6,6 +6,7 @@ import { maxScore, runLesson, type LessonResult, type RunMode } from '../lessons
 import { loadProgress, updateProgress } from '../progress/store.js';
 import { withSession, type GlobalOptions } from '../session.js';
 import { createLineReader } from '../ui/line-reader.js';
+import { printLine } from '../ui/progress-bar.js';
 import { c, sym } from '../ui/theme.js';
 
 export function unknownLesson(id: string): UsageError {
@@ -28,7 +29,7 @@ export async function lessonCommand(id: string, opts: LessonCliOptions, g: Globa
   }
   const stepIds = new Set(lesson.steps.slice(0, start).map((s) => s.id));
   const earned = start > 0 && lp ? Object.fromEntries(Object.entries(lp.solved).filter(([k]) => stepIds.has(k))) : {};
-  const out = opts.json ? () => {} : (line: string) => process.stdout.write(`${line}\n`);
+  const out = opts.json ? () => {} : printLine;
   const commandNames: string[] = [];
   const completer = (line: string): [string[], string] => {
     if (line.includes(' ')) return [[], line];

@@ -2,7 +2,7 @@
 import type { Redis } from 'ioredis';
 import type { RecordedCommand } from '../../redis/recorder.js';
 import type { Sandbox } from '../../redis/sandbox.js';
-import { createProgressBar } from '../../ui/progress-bar.js';
+import { createProgressBar, printLine } from '../../ui/progress-bar.js';
 import { renderTable } from '../../ui/table.js';
 import type { LessonContext, LessonOptions } from './types.js';
 
@@ -20,7 +20,7 @@ export interface OwnedContext extends LessonContext {
 }
 
 export function createContext(sb: Sandbox, opts: ContextOptions): OwnedContext {
-  const write = opts.write ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const write = opts.write ?? printLine;
   const pool: Redis[] = [];
   const history: RecordedCommand[] = [];
   return {

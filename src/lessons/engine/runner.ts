@@ -5,6 +5,7 @@ import type { RecordedCommand } from '../../redis/recorder.js';
 import type { Sandbox } from '../../redis/sandbox.js';
 import { tokenize } from '../../redis/tokenize.js';
 import type { LineReader } from '../../ui/line-reader.js';
+import { printLine } from '../../ui/progress-bar.js';
 import { c, sym } from '../../ui/theme.js';
 import { createContext, type OwnedContext } from './context.js';
 import { commandLine, formatMs, keyTable, verdict, wrap } from './render.js';
@@ -94,7 +95,7 @@ const META_HELP = ':hint  next hint · :solution  show it · :check  expected vs
 class EndOfInput extends Error {}
 
 export async function runLesson(lesson: Lesson, sb: Sandbox, opts: RunOptions): Promise<LessonResult> {
-  const out = opts.out ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const out = opts.out ?? printLine;
   const quiet = () => {};
   const start = opts.startStep ?? 0;
   const earned: Record<string, number> = { ...(opts.earned ?? {}) };
