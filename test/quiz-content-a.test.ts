@@ -5,14 +5,7 @@ import { formatReplyInline } from '../src/redis/format-reply.js';
 import type { RecordedCommand } from '../src/redis/recorder.js';
 import type { Sandbox } from '../src/redis/sandbox.js';
 import { tokenize } from '../src/redis/tokenize.js';
-import { topic as cluster } from '../src/quiz/bank/cluster.js';
-import { topic as dataTypes } from '../src/quiz/bank/data-types.js';
-import { topic as expiryEviction } from '../src/quiz/bank/expiry-eviction.js';
-import { topic as fundamentals } from '../src/quiz/bank/fundamentals.js';
-import { topic as persistence } from '../src/quiz/bank/persistence.js';
-import { topic as pipeliningPerformance } from '../src/quiz/bank/pipelining-performance.js';
-import { topic as replicationSentinel } from '../src/quiz/bank/replication-sentinel.js';
-import { topic as transactionsLua } from '../src/quiz/bank/transactions-lua.js';
+import { TOPICS as BANK } from '../src/quiz/bank/index.js';
 import type { CommandQuestion, PredictQuestion, Topic } from '../src/quiz/types.js';
 import { openSandbox } from './helpers.js';
 
@@ -20,16 +13,8 @@ const DB = 9;
 const NS = 'qa:';
 const SCOPE = 'quiz';
 
-const TOPICS: Topic[] = [
-  fundamentals,
-  dataTypes,
-  expiryEviction,
-  persistence,
-  replicationSentinel,
-  cluster,
-  transactionsLua,
-  pipeliningPerformance,
-];
+const MINE = ['fundamentals', 'data-types', 'expiry-eviction', 'persistence', 'replication-sentinel', 'cluster', 'transactions-lua', 'pipelining-performance'];
+const TOPICS: Topic[] = BANK.filter((t) => MINE.includes(t.id));
 
 let sb: Sandbox;
 
@@ -66,6 +51,10 @@ function sentences(text: string): number {
 }
 
 describe('quiz topics (content A): structure', () => {
+  it('finds all eight of its topics in the bank', () => {
+    expect(TOPICS.map((t) => t.id).sort()).toEqual([...MINE].sort());
+  });
+
   it('has at least 9 questions per topic and unique, prefixed ids', () => {
     const seen = new Set<string>();
     for (const t of TOPICS) {

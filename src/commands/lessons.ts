@@ -31,7 +31,7 @@ export function catalogue(): CatalogueEntry[] {
       minutes: l.minutes,
       steps: l.steps.length,
       exercises: l.steps.filter((s) => s.kind === 'exercise').length,
-      status: lessonStatus(lp, l.steps.length),
+      status: lessonStatus(lp),
       score: lp?.lastScore ?? 0,
       bestScore: lp?.bestScore ?? 0,
       maxScore: maxScore(l),

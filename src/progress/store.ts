@@ -107,8 +107,8 @@ export function updateProgress(fn: (p: Progress) => void): Progress {
   return p;
 }
 
-export function lessonStatus(lp: LessonProgress | undefined, stepCount: number): 'new' | 'in progress' | 'done' {
+export function lessonStatus(lp: LessonProgress | undefined): 'new' | 'in progress' | 'done' {
   if (!lp) return 'new';
   if (lp.completedAt) return 'done';
-  return lp.currentStep > 0 && lp.currentStep < stepCount ? 'in progress' : lp.attempts > 0 ? 'in progress' : 'new';
+  return lp.attempts > 0 || lp.currentStep > 0 ? 'in progress' : 'new';
 }

@@ -118,22 +118,8 @@ export class Sandbox {
   }
 
   /** Existing keys matching namespace+pattern that the tool did not create. */
-  async foreign(patterns: readonly string[], limit = Infinity): Promise<string[]> {
-    const found: string[] = [];
-    for (const pattern of patterns) {
-      const full = this.ns + pattern;
-      if (!/[*?[]/.test(pattern)) {
-        found.push(...(await this.notOurs([full])));
-        continue;
-      }
-      let cursor = '0';
-      do {
-        const [next, keys] = await this.admin.scan(cursor, 'MATCH', full, 'COUNT', 1000);
-        cursor = next;
-        found.push(...(await this.notOurs(keys.filter((k) => k !== this.metaKey))));
-      } while (cursor !== '0' && found.length < limit);
-    }
-    return [...new Set(found)];
+  async foreign(patterns: readonly string[]): Promise<string[]> {
+    return [...(await this.owners(patterns))].filter(([, owner]) => owner === null).map(([key]) => key);
   }
 
   /** Existing keys matching namespace+pattern, with the scope that created each (null: not redis-learn's). */
@@ -167,7 +153,7 @@ export class Sandbox {
 
   /** Refuses to go on when keys this scope will create already exist and are not the tool's. */
   async assertNoForeign(patterns: readonly string[], what: string): Promise<void> {
-    const bad = await this.foreign(patterns, 50);
+    const bad = await this.foreign(patterns);
     if (bad.length) {
       const list = bad.slice(0, 5).join(', ') + (bad.length > 5 ? ` and ${bad.length - 5} more` : '');
       throw new SafetyError(

@@ -1,5 +1,5 @@
 // Runs a lesson's steps: prints commands and keys, grades exercises, reports each step so progress can be saved.
-import { ConnectionError } from '../../errors.js';
+import { ConnectionError, SafetyError } from '../../errors.js';
 import { replyToJson } from '../../redis/format-reply.js';
 import type { RecordedCommand } from '../../redis/recorder.js';
 import type { Sandbox } from '../../redis/sandbox.js';
@@ -411,7 +411,6 @@ async function clearOtherLessons(sb: Sandbox, lesson: Lesson, out: (line: string
   }
   for (const [scope, keys] of byScope) {
     if (HAND_MADE.has(scope)) {
-      const { SafetyError } = await import('../../errors.js');
       throw new SafetyError(
         `lesson "${lesson.id}" would overwrite ${keys.slice(0, 3).join(', ')}${keys.length > 3 ? ` and ${keys.length - 3} more` : ''}, made in the REPL. Nothing was changed. Remove them with: redis-learn reset ${scope}`,
       );
