@@ -20,10 +20,11 @@ function nonNegativeInt(name: string) {
 }
 
 async function globals(cmd: Command): Promise<GlobalOptions> {
-  const o = cmd.optsWithGlobals() as { url?: string; private?: boolean; namespace?: string; color?: boolean };
+  const o = cmd.optsWithGlobals() as { url?: string; private?: boolean; namespace?: string; color?: boolean; learnerUser?: string };
   const g: GlobalOptions = {
     url: o.url,
     private: o.private,
+    learnerUser: o.learnerUser,
     namespace: o.namespace ?? 'learn:',
     color: o.color !== false && !process.env.NO_COLOR,
   };
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
     .option('--url <redis-url>', 'Redis to use (redis:// or rediss://; also REDIS_URL)')
     .option('--private', 'always start a private redis-server, even if one answers on :6379')
     .option('--namespace <prefix>', 'prefix of every key the tool writes', 'learn:')
+    .option('--learner-user <user:password>', 'run your commands as this restricted Redis user (also REDIS_LEARNER_URL; see doctor)')
     .option('--no-color', 'plain output (also NO_COLOR)')
     .showHelpAfterError('(run redis-learn --help for usage)')
     .exitOverride()
@@ -106,10 +108,11 @@ export function buildProgram(): Command {
     .command('bench')
     .description('bulk-loading benchmark: pipelines and friends, against the server’s own ceiling')
     .addOption(new Option('--workload <name>', 'what to load').choices(['users', 'set']).default('users'))
-    .option('--records <n>', 'records to load', positiveInt('--records'), 20000)
+    .option('--records <n>', 'records to load (at most 10,000,000 on a shared server without --force)', positiveInt('--records'), 20000)
     .option('--strategies <list>', 'comma-separated: sequential, concurrent, auto, pipeline[:N], pipeline-x2, multi, variadic, lua, raw, raw-variadic, redis-cli (default: all)')
     .option('--batch <n>', 'records per batch for every strategy but sequential and pipeline (default: 10,000 for raw, raw-variadic, redis-cli; 1,000 otherwise)', positiveInt('--batch'))
     .option('--ceiling', 'also run redis-benchmark against the same server for the ceiling')
+    .option('--force', 'allow --records over 10,000,000 on a shared server')
     .option('--json', 'print one JSON object and nothing else on stdout')
     .action(async (opts: BenchCliOptions, cmd: Command) => {
       const { benchCommand } = await import('./commands/bench.js');

@@ -9,6 +9,8 @@ import { c } from './ui/theme.js';
 export interface GlobalOptions {
   url?: string;
   private?: boolean;
+  /** `user:password` of the restricted user learner commands run as (--learner-user). */
+  learnerUser?: string;
   namespace: string;
   color: boolean;
 }
@@ -22,6 +24,14 @@ export interface SessionOptions {
 
 const open = new Set<Sandbox>();
 let hooked = false;
+/** Clean-up that must run before the sandboxes close when a signal ends the run (a bench removes its keys). */
+const interruptHooks = new Set<() => Promise<void>>();
+
+/** Registers work to finish (within a few seconds) when Ctrl-C or SIGTERM ends the run; returns the unregister. */
+export function onInterrupt(fn: () => Promise<void>): () => void {
+  interruptHooks.add(fn);
+  return () => interruptHooks.delete(fn);
+}
 
 function hookSignals(): void {
   if (hooked) return;
@@ -30,9 +40,11 @@ function hookSignals(): void {
     process.once(signal, () => {
       markShuttingDown(code);
       process.stderr.write(`\n${signal === 'SIGINT' ? 'interrupted' : 'terminated'}: progress saved, cleaning up\n`);
-      void Promise.allSettled([...open].map((s) => s.close())).then(() => process.exit(code));
-      // A second signal, or a hung close, must not keep the process alive.
-      setTimeout(() => process.exit(code), 3000).unref();
+      void Promise.allSettled([...interruptHooks].map((fn) => fn()))
+        .then(() => Promise.allSettled([...open].map((s) => s.close())))
+        .then(() => process.exit(code));
+      // A second signal, or a hung clean-up, must not keep the process alive.
+      setTimeout(() => process.exit(code), interruptHooks.size ? 15_000 : 3000).unref();
     });
   };
   stop('SIGINT', 130);
@@ -42,7 +54,7 @@ function hookSignals(): void {
 
 export async function openSession(g: GlobalOptions, opts: SessionOptions = {}): Promise<Sandbox> {
   hookSignals();
-  const conn = await connectRedis({ url: g.url, private: g.private });
+  const conn = await connectRedis({ url: g.url, private: g.private, learnerUser: g.learnerUser });
   let sb: Sandbox;
   try {
     sb = await Sandbox.open(conn, g.namespace || DEFAULT_NAMESPACE);

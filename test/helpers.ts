@@ -20,6 +20,15 @@ export async function openSandbox(db: number, namespace = 'learn:'): Promise<San
   return Sandbox.open(conn, namespace);
 }
 
+/**
+ * A sandbox on a private server of its own, started by the product's own code: where everything runs (scripts,
+ * CONFIG SET), as for a learner without --url. Content tests use it; safety tests use the shared suite server.
+ */
+export async function openPrivateSandbox(namespace = 'learn:'): Promise<Sandbox> {
+  const conn = await connectRedis({ private: true });
+  return Sandbox.open(conn, namespace);
+}
+
 export function tempConfigHome(): string {
   return mkdtempSync(join(tmpdir(), 'redis-learn-test-'));
 }

@@ -23,7 +23,7 @@ import { recordView } from '../src/patterns/ecommerce-recently-viewed.js';
 import { versionAtLeast } from '../src/redis/capabilities.js';
 import type { Sandbox } from '../src/redis/sandbox.js';
 import { tokenize } from '../src/redis/tokenize.js';
-import { openSandbox } from './helpers.js';
+import { openPrivateSandbox, openSandbox } from './helpers.js';
 
 const NS = 'ecom:';
 let sb: Sandbox;
@@ -41,7 +41,7 @@ async function wipe(): Promise<void> {
 }
 
 beforeAll(async () => {
-  sb = await openSandbox(6, NS);
+  sb = await openPrivateSandbox(NS);
   redis = sb.admin;
   pool = await sb.extraClients(50);
 });

@@ -75,7 +75,8 @@ describe('simple lesson exercises', () => {
     expect((await attempt('nx-lock', ['SET {ns}lock:report worker-1 NX', 'EXPIRE {ns}lock:report 10'])).pass).toBe(false);
 
     const held = await attempt('nx-lock', ['SET {ns}lock:report worker-1 NX EX 10'], async () => {
-      await sb.admin.set(sb.key('lock:report'), 'worker-2', 'EX', 10);
+      // Another worker of the lesson holds the lock (a key the lesson owns: a foreign one would be refused outright).
+      await sb.exec(['SET', sb.key('lock:report'), 'worker-2', 'EX', '10'], simpleLesson.id);
     });
     expect(held.pass).toBe(false);
     expect(ctx.history[0]?.reply).toBeNull();

@@ -4,13 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LESSONS } from '../src/lessons/index.js';
 import { runLesson } from '../src/lessons/engine/runner.js';
 import type { Sandbox } from '../src/redis/sandbox.js';
-import { openSandbox } from './helpers.js';
+import { openPrivateSandbox } from './helpers.js';
 import { scanAll } from '../src/redis/scan.js';
 
 let sb: Sandbox;
 
 beforeAll(async () => {
-  sb = await openSandbox(1, 'gen:');
+  sb = await openPrivateSandbox('gen:');
 });
 
 afterAll(async () => {
@@ -68,7 +68,7 @@ describe.each(LESSONS.map((l) => [l.id, l] as const))('lesson %s', (_id, lesson)
     expect(result.maxScore).toBeGreaterThan(0);
 
     // Every key the lesson left is one it owns; reset removes them all.
-    const left = (await keysUnder('gen:')).filter((k) => k !== sb.metaKey);
+    const left = (await keysUnder('gen:')).filter((k) => !k.includes('__redis-learn__'));
     const owners = left.length ? await sb.admin.hmget(sb.metaKey, ...left) : [];
     expect(left.filter((_k, i) => owners[i] !== lesson.id)).toEqual([]);
     await sb.reset(lesson.id);

@@ -7,7 +7,7 @@ import { bankEntries } from '../src/quiz/bank.js';
 import { gradePredict, normaliseReply, splitCommands } from '../src/quiz/grading.js';
 import { QUIZ_SCOPE, gradeCommandQuestion, runPredictQuestion } from '../src/quiz/live.js';
 import type { CommandQuestion, PredictQuestion } from '../src/quiz/types.js';
-import { openSandbox } from './helpers.js';
+import { openPrivateSandbox } from './helpers.js';
 
 const TOPIC_ORDER = [
   'fundamentals',
@@ -118,7 +118,7 @@ describe('live: every command and predict question against a real server', () =>
   const yes = { confirm: async () => true };
 
   beforeAll(async () => {
-    sb = await openSandbox(8, 'quiztest:bank:');
+    sb = await openPrivateSandbox('quiztest:bank:');
     await sb.reset();
   });
 

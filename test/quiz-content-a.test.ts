@@ -4,12 +4,12 @@ import { createContext } from '../src/lessons/engine/context.js';
 import { formatReplyInline } from '../src/redis/format-reply.js';
 import type { RecordedCommand } from '../src/redis/recorder.js';
 import type { Sandbox } from '../src/redis/sandbox.js';
+import { judgeLine } from '../src/redis/learner-command.js';
 import { tokenize } from '../src/redis/tokenize.js';
 import { TOPICS as BANK } from '../src/quiz/bank/index.js';
 import type { CommandQuestion, PredictQuestion, Topic } from '../src/quiz/types.js';
-import { openSandbox } from './helpers.js';
+import { openPrivateSandbox } from './helpers.js';
 
-const DB = 9;
 const NS = 'qa:';
 const SCOPE = 'quiz';
 
@@ -19,7 +19,7 @@ const TOPICS: Topic[] = BANK.filter((t) => MINE.includes(t.id));
 let sb: Sandbox;
 
 beforeAll(async () => {
-  sb = await openSandbox(DB, NS);
+  sb = await openPrivateSandbox(NS);
 });
 
 afterAll(async () => {
@@ -41,8 +41,8 @@ async function clean(): Promise<void> {
 /** Sends one command line the way the quiz does: expanded, guarded, recorded. */
 async function run(line: string): Promise<RecordedCommand> {
   const args = tokenize(sb.expand(line));
-  const verdict = await sb.guard(args);
-  expect(verdict, `guard verdict for: ${line}`).toEqual({ ok: true });
+  const verdict = await judgeLine(sb, sb.expand(line));
+  expect(verdict.ok, `judgement for: ${line}: ${verdict.ok ? '' : verdict.reason}`).toBe(true);
   return sb.exec(args, SCOPE);
 }
 

@@ -11,7 +11,7 @@ import { topic as systemDesign } from '../src/quiz/bank/system-design.js';
 import { QUIZ_SCOPE, gradeCommandQuestion, runPredictQuestion } from '../src/quiz/live.js';
 import type { CommandQuestion, PredictQuestion, Question, Topic } from '../src/quiz/types.js';
 import type { Sandbox } from '../src/redis/sandbox.js';
-import { openSandbox } from './helpers.js';
+import { openPrivateSandbox } from './helpers.js';
 import { scanAll } from '../src/redis/scan.js';
 
 const TOPICS: Topic[] = [caching, locks, messaging, security, memoryOperations, modules, systemDesign];
@@ -74,7 +74,7 @@ describe('quiz bank topics (b): live on a real server', () => {
   let sb: Sandbox;
 
   beforeAll(async () => {
-    sb = await openSandbox(10, NS);
+    sb = await openPrivateSandbox(NS);
   });
 
   afterAll(async () => {

@@ -90,7 +90,7 @@ describe('a piped round', () => {
   it('refuses a command outside the sandbox and grades it wrong', async () => {
     const { result, lines } = await round(['alpha-command'], ['SET visits 1 EX 60']);
     expect(result.questions[0]!.correct).toBe(false);
-    expect(lines.join('\n')).toMatch(/not run: SET visits 1 EX 60: visits is outside the sandbox/);
+    expect(lines.join('\n')).toMatch(/not run: SET visits 1 EX 60: key visits is outside the sandbox/);
     expect(await sb.admin.exists('visits')).toBe(0);
   });
 

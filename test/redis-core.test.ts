@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractKeys, isWrite, versionAtLeast } from '../src/redis/capabilities.js';
 import { redactUrl } from '../src/redis/connect.js';
+import { runLearnerCommand } from '../src/redis/learner-command.js';
 import { findDangerous } from '../src/redis/dangerous-commands.js';
 import { formatReply, formatReplyInline } from '../src/redis/format-reply.js';
 import { startPrivateServer } from '../src/redis/private-server.js';
@@ -56,7 +57,10 @@ describe('URLs and versions', () => {
   });
 
   it('keeps dangerous commands in a table with reasons', () => {
-    expect(findDangerous(['flushall'])?.policy).toBe('refuse-shared');
+    expect(findDangerous(['flushall'])?.policy).toBe('confirm');
+    expect(findDangerous(['EVAL', 'return 1', '0'])?.policy).toBe('private');
+    expect(findDangerous(['COPY', 'a', 'b'])).toBeUndefined();
+    expect(findDangerous(['COPY', 'a', 'b', 'DB', '1'])?.reason).toMatch(/another database/);
     expect(findDangerous(['CONFIG', 'get', 'maxmemory'])).toBeUndefined();
     expect(findDangerous(['config', 'set', 'maxmemory', '1'])?.reason).toMatch(/settings/);
   });
@@ -96,16 +100,17 @@ describe('against a real server', () => {
     expect(rec.written).toEqual(['core:p']);
   });
 
-  it('owns only what it created: guard refuses foreign keys, reset removes exactly its own', async () => {
+  it('owns only what it created: the learner path refuses foreign keys, reset removes exactly its own', async () => {
     await sb.admin.set('core:theirs', 'precious');
     await sb.admin.set('outside', 'precious');
-    expect((await sb.guard(['SET', 'core:theirs', 'x'])).ok).toBe(false);
-    expect((await sb.guard(['GET', 'core:theirs'])).ok).toBe(true);
-    expect((await sb.guard(['SET', 'outside', 'x'])).ok).toBe(false);
-    expect((await sb.guard(['SET', sb.metaKey, 'x'])).ok).toBe(false);
-    expect((await sb.guard(['FLUSHDB'])).ok).toBe(false);
-    expect((await sb.guard(['SCAN', '0'])).ok).toBe(false);
-    expect((await sb.guard(['SCAN', '0', 'MATCH', 'core:*'])).ok).toBe(true);
+    const run = (line: string) => runLearnerCommand(sb, line, { scope: 'unit' });
+    expect((await run('SET core:theirs x')).status).toBe('refused');
+    expect((await run('GET core:theirs')).status).toBe('ran');
+    expect((await run('SET outside x')).status).toBe('refused');
+    expect((await run(`SET ${sb.metaKey} x`)).status).toBe('refused');
+    expect((await run('FLUSHDB')).status).toBe('refused');
+    expect((await run('SCAN 0')).status).toBe('refused');
+    expect((await run('SCAN 0 MATCH core:*')).status).toBe('ran');
     await sb.exec(['SET', 'core:mine', '1'], 'unit');
     await expect(sb.assertNoForeign(['theirs'], 'this test')).rejects.toThrow(/not created by redis-learn/);
     await sb.assertNoForeign(['mine'], 'this test');
@@ -155,7 +160,7 @@ describe('the private server', () => {
 
 describe('blocking commands at the prompt', () => {
   it('refuses waits that would hang the prompt and allows short ones', async () => {
-    const { blocksForever } = await import('../src/redis/sandbox.js');
+    const { blocksTooLong: blocksForever } = await import('../src/redis/judge.js');
     expect(blocksForever(['BLPOP', 'k', '0'])).toMatch(/wait forever/);
     expect(blocksForever(['BLMOVE', 'a', 'b', 'LEFT', 'RIGHT', '0'])).toMatch(/wait forever/);
     expect(blocksForever(['XREAD', 'BLOCK', '0', 'STREAMS', 's', '$'])).toMatch(/wait forever/);

@@ -4,14 +4,17 @@ import { join } from 'node:path';
 import { keyTable, formatMs } from '../lessons/engine/render.js';
 import { commandDoc } from '../redis/command-docs.js';
 import { DANGEROUS_COMMANDS } from '../redis/dangerous-commands.js';
-import { formatReply } from '../redis/format-reply.js';
-import { tokenize } from '../redis/tokenize.js';
+import { formatReply, safeText } from '../redis/format-reply.js';
+import { endLearnerTurn, runLearnerCommand } from '../redis/learner-command.js';
+import { SHARED_ALLOWLIST } from '../redis/shared-allowlist.js';
 import { configDir } from '../progress/store.js';
+import { globEscape } from '../redis/sandbox.js';
 import { withSession, type GlobalOptions } from '../session.js';
+import { confirmAtPrompt } from '../ui/confirm.js';
 import { createLineReader } from '../ui/line-reader.js';
 import { c, sym } from '../ui/theme.js';
 
-const META = [':help', ':quit', ':keys', ':docs', ':dangerous'];
+const META = [':help', ':quit', ':keys', ':docs', ':dangerous', ':allowed'];
 
 function historyFile(): string {
   return join(configDir(), 'repl_history');
@@ -39,6 +42,10 @@ export async function replCommand(g: GlobalOptions): Promise<void> {
     process.stdout.write(
       c.dim(`Commands run inside the sandbox: keys must start with ${sb.ns}. Tab completes, :docs CMD shows syntax, :help, :quit.\n`),
     );
+    if (!sb.target.private) {
+      const who = sb.target.learner ? `, as the restricted Redis user ${sb.target.learner.user}` : '';
+      process.stdout.write(c.dim(`Shared server: only data commands run here${who} (:allowed lists them; --private allows everything).\n`));
+    }
     try {
       for (;;) {
         const line = await input.next(`${c.cyan(`redis-learn ${sym.arrow}`)} `);
@@ -64,53 +71,48 @@ export async function replCommand(g: GlobalOptions): Promise<void> {
             const keys: string[] = [];
             let cursor = '0';
             do {
-              const [next, batch] = await sb.admin.scan(cursor, 'MATCH', `${sb.ns}*`, 'COUNT', 500);
+              const [next, batch] = await sb.admin.scan(cursor, 'MATCH', `${globEscape(sb.ns)}*`, 'COUNT', 500);
               cursor = next;
-              keys.push(...batch.filter((k) => k !== sb.metaKey));
+              keys.push(...batch.filter((k) => !k.includes('__redis-learn__')));
             } while (cursor !== '0' && keys.length < 50);
             const table = await keyTable(sb.admin, keys.sort(), 50);
             process.stdout.write(`${table ?? `  no keys under ${sb.ns}`}\n`);
           } else if (meta === ':dangerous') {
+            process.stdout.write(c.dim('  refuse: never sent · confirm: asked first on the private server, refused on a shared one\n'));
             for (const d of DANGEROUS_COMMANDS) {
-              process.stdout.write(`  ${(d.sub ? `${d.command} ${d.sub}` : d.command).padEnd(18)} ${d.policy.padEnd(14)} ${d.reason}\n`);
+              process.stdout.write(`  ${(d.sub ? `${d.command} ${d.sub}` : d.command).padEnd(18)} ${d.policy.padEnd(8)} ${d.reason}\n`);
+            }
+          } else if (meta === ':allowed') {
+            process.stdout.write(c.dim('  on a shared server only these run (everything else is refused):\n'));
+            for (const g of SHARED_ALLOWLIST) {
+              process.stdout.write(`  ${c.bold(g.reason)}\n    ${g.commands.map((x) => x.replace('|', ' ')).join(' ')}\n`);
             }
           } else {
             process.stdout.write(
-              '  :docs CMD   syntax, summary and complexity (also: help CMD)\n  :keys       the sandbox keys with type, TTL and memory\n  :dangerous  commands refused or confirmed here, and why\n  :quit       leave (Ctrl-D too)\n',
+              '  :docs CMD   syntax, summary and complexity (also: help CMD)\n  :keys       the sandbox keys with type, TTL and memory\n  :dangerous  commands refused or confirmed here, and why\n  :allowed    the commands a shared server allows, and why\n  :quit       leave (Ctrl-D too)\n',
             );
           }
           continue;
         }
-        let args: string[];
-        try {
-          args = tokenize(trimmed);
-        } catch (err) {
-          process.stdout.write(`${c.red('(error)')} ${(err as Error).message}\n`);
+        const res = await runLearnerCommand(sb, trimmed, { scope: 'repl', confirm: (q) => confirmAtPrompt(input, q) });
+        if (res.status === 'refused') {
+          process.stdout.write(`${c.yellow(sym.fail)} ${safeText(res.reason)}\n`);
           continue;
         }
-        const verdict = await sb.guard(args);
-        if (verdict.ok === false) {
-          process.stdout.write(`${c.yellow(sym.fail)} ${verdict.reason}\n`);
-          continue;
-        }
-        if (verdict.ok === 'confirm') {
-          const answer = input.tty ? await input.next(`${verdict.reason}. Type yes to run it on the private server: `) : null;
-          if (answer?.trim().toLowerCase() !== 'yes') {
-            process.stdout.write(`${c.yellow(sym.fail)} not run\n`);
-            continue;
-          }
-        }
-        const rec = await sb.exec(args, 'repl');
+        const rec = res.record;
         sb.recorder.take();
-        process.stdout.write(`${rec.error ? c.red(`(error) ${rec.error}`) : formatReply(rec.reply)}\n`);
-        const keys = rec.keys.length ? ` · keys: ${rec.keys.join(', ')}` : '';
+        process.stdout.write(`${rec.error ? c.red(`(error) ${safeText(rec.error)}`) : formatReply(rec.reply)}\n`);
+        if (res.note) process.stdout.write(`${c.dim(`  ${res.note}`)}\n`);
+        const keys = rec.keys.length ? ` · keys: ${rec.keys.map(safeText).join(', ')}` : '';
         process.stdout.write(`${c.dim(`  ${formatMs(rec.ms)}${keys}`)}\n`);
+        const args = rec.args;
         if (rec.error && /wrong number of arguments|syntax error/i.test(rec.error)) {
           const doc = await commandDoc(sb.admin, String(args[0]));
           if (doc) process.stdout.write(`${c.dim(`  usage: ${doc.syntax}`)}\n`);
         }
       }
     } finally {
+      await endLearnerTurn(sb).catch(() => undefined);
       input.close();
       if (typed.length) {
         try {

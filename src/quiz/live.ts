@@ -3,9 +3,9 @@ import { createContext } from '../lessons/engine/context.js';
 import type { CheckResult } from '../lessons/engine/types.js';
 import { formatReplyInline } from '../redis/format-reply.js';
 import type { RecordedCommand } from '../redis/recorder.js';
+import { endLearnerTurn, judgeLine, runLearnerCommand } from '../redis/learner-command.js';
 import type { Sandbox } from '../redis/sandbox.js';
 import { tokenize } from '../redis/tokenize.js';
-import { errorMessage } from '../errors.js';
 import { splitCommands } from './grading.js';
 import type { CommandQuestion, PredictQuestion } from './types.js';
 
@@ -20,15 +20,24 @@ export class QuestionUnavailable extends Error {
   }
 }
 
-/** The bank's own command lines: refused ones make the question unavailable here. */
+/**
+ * The bank's lines are judged like a learner's: one this server refuses, or one that would write a key that exists
+ * and is not redis-learn's, makes the question unavailable here. A 'confirm' only comes back on the tool's own
+ * private server, where the bank may change settings.
+ */
+async function checkBankLine(sb: Sandbox, line: string): Promise<void> {
+  const verdict = await judgeLine(sb, sb.expand(line));
+  if (!verdict.ok) throw new QuestionUnavailable(`${sb.expand(line)}: ${verdict.reason}`);
+  const foreign = await sb.notOurs(verdict.keys.filter((k) => k.write).map((k) => k.key));
+  if (foreign.length) throw new QuestionUnavailable(`${foreign[0]} already existed and was not created by redis-learn: it is left alone`);
+}
+
+/** The bank's own command lines, checked then sent. */
 async function runBankLines(sb: Sandbox, lines: readonly string[]): Promise<RecordedCommand[]> {
   const out: RecordedCommand[] = [];
   for (const line of lines) {
-    const args = tokenize(sb.expand(line));
-    const verdict = await sb.guard(args);
-    // 'confirm' only comes back on the tool's own private server, where the bank may change settings.
-    if (verdict.ok === false) throw new QuestionUnavailable(`${sb.expand(line)}: ${verdict.reason}`);
-    out.push(await sb.exec(args, QUIZ_SCOPE));
+    await checkBankLine(sb, line);
+    out.push(await sb.exec(tokenize(sb.expand(line)), QUIZ_SCOPE));
   }
   return out;
 }
@@ -39,10 +48,7 @@ async function runBankLines(sb: Sandbox, lines: readonly string[]): Promise<Reco
  * cannot run is skipped before the learner answers it.
  */
 export async function prepareQuestion(sb: Sandbox, setup: readonly string[] = [], later: readonly string[] = []): Promise<void> {
-  for (const line of later) {
-    const verdict = await sb.guard(tokenize(sb.expand(line)));
-    if (verdict.ok === false) throw new QuestionUnavailable(`${sb.expand(line)}: ${verdict.reason}`);
-  }
+  for (const line of later) await checkBankLine(sb, line);
   await sb.reset(QUIZ_SCOPE);
   const recs = await runBankLines(sb, setup);
   const bad = recs.find((r) => r.error);
@@ -56,27 +62,18 @@ export interface LearnerRun {
 }
 
 export interface RunOptions {
-  /** Asked when the sandbox wants confirmation (a risky command on a private server); refused when absent. */
-  confirm?: (reason: string) => Promise<boolean>;
+  /** Asked (with confirmQuestion's words) before a risky command on the private server; refused when absent. */
+  confirm?: (question: string) => Promise<boolean>;
 }
 
-/** Sends the learner's answer line (several commands may be separated by `;`) through the sandbox's guard. */
+/** Sends the learner's answer line (several commands may be separated by `;`) through the one learner-command path. */
 export async function runLearnerLine(sb: Sandbox, line: string, opts: RunOptions = {}): Promise<LearnerRun> {
   const ran: RecordedCommand[] = [];
   for (const part of splitCommands(line)) {
-    let args: string[];
-    try {
-      args = tokenize(part);
-    } catch (err) {
-      return { ran, refused: { line: part, reason: errorMessage(err) } };
-    }
-    if (args.length === 0) continue;
-    const verdict = await sb.guard(args);
-    if (verdict.ok === false) return { ran, refused: { line: part, reason: verdict.reason } };
-    if (verdict.ok === 'confirm' && !(opts.confirm && (await opts.confirm(verdict.reason)))) {
-      return { ran, refused: { line: part, reason: verdict.reason } };
-    }
-    ran.push(await sb.exec(args, QUIZ_SCOPE));
+    if (!part.trim()) continue;
+    const res = await runLearnerCommand(sb, part, { scope: QUIZ_SCOPE, confirm: opts.confirm });
+    if (res.status === 'refused') return { ran, refused: { line: part, reason: res.reason } };
+    ran.push(res.record);
   }
   return { ran };
 }
@@ -115,6 +112,7 @@ export async function checkCommandAnswer(
       break;
     }
   }
+  await endLearnerTurn(sb);
   const ctx = createContext(sb, { scope: QUIZ_SCOPE, write: () => {} });
   ctx.history.push(...run.ran);
   try {

@@ -214,7 +214,7 @@ export async function runRound(opts: RoundOptions): Promise<RoundResult> {
     const line = ask(await opts.input.text(`${c.cyan(`redis-learn ${sym.arrow}`)}`));
     const expected = q.answer.map(expand).join(' ; ');
     const graded = await checkCommandAnswer(sandbox, q, line, {
-      confirm: (reason) => opts.input.confirm(`${reason}. Run it on the private server?`),
+      confirm: (question) => opts.input.confirm(question),
     });
     for (const rec of graded.run.ran) out(commandLine(rec));
     if (graded.run.refused) out(`  ${c.yellow(sym.fail)} not run: ${graded.run.refused.line}: ${graded.run.refused.reason}`);

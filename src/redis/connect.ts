@@ -1,6 +1,7 @@
 // Where Redis comes from: --url/REDIS_URL, else the docker-compose Redis on :6379, else a private server.
 import type { Redis, RedisOptions } from 'ioredis';
-import { ConnectionError, errorMessage } from '../errors.js';
+import { ConnectionError, UsageError, errorMessage } from '../errors.js';
+import { COMPOSE_LEARNER_PASSWORD, LEARNER_USER } from './learner-acl.js';
 import { findRedisServer, startPrivateServer, type PrivateServer } from './private-server.js';
 
 export type TargetKind = 'url' | 'compose' | 'private';
@@ -15,10 +16,16 @@ export interface RedisTarget {
   version: string;
   /** True when this process started the server: only then are FLUSHDB and CONFIG SET allowed. */
   private: boolean;
+  /** The restricted user learner commands run as, and where it came from; absent: the main connection's user. */
+  learner?: { user: string; source: 'compose' | 'option' | 'env' };
+  /** Why no restricted user is in use on this shared server (told once, and by doctor). */
+  learnerNote?: string;
 }
 
 export interface Connection {
   client: Redis;
+  /** The connection learner commands run on: authenticated as target.learner when there is one, else `client`. */
+  learnerClient: Redis;
   target: RedisTarget;
   /** A further connection to the same server and db, closed by close(). */
   newClient(): Promise<Redis>;
@@ -30,6 +37,18 @@ export interface ConnectOptions {
   private?: boolean;
   /** How long the compose probe on 127.0.0.1:6379 may take. */
   probeTimeoutMs?: number;
+  /** `user:password` of a restricted user for learner commands (--learner-user); REDIS_LEARNER_URL is the other way. */
+  learnerUser?: string;
+}
+
+/** The learner connection's URL: same server and database as `address`, another user. */
+function learnerAddress(address: string, user: string, password: string | undefined, db: number): string {
+  const u = new URL(address);
+  u.username = encodeURIComponent(user);
+  u.password = password === undefined ? '' : encodeURIComponent(password);
+  u.pathname = `/${db}`;
+  u.search = '';
+  return u.toString();
 }
 
 export const COMPOSE_PORT = 6379;
@@ -74,11 +93,44 @@ function explain(err: unknown, where: string): ConnectionError {
   return new ConnectionError(`cannot use Redis at ${where}: ${msg.split('\n')[0]}`);
 }
 
-async function open(url: string, connectTimeout: number): Promise<Redis> {
+/**
+ * The database a URL names: its path (/N) or ?db=N, 0 when neither. Anything else is a usage error: ioredis would
+ * otherwise send SELECT NaN (a crash) or fall back to db 0 without a word when the index is out of range.
+ */
+export function urlDatabase(url: string): number {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new UsageError(`bad Redis URL ${redactUrl(url)}: it is not a URL (redis://host:port/db)`);
+  }
+  const path = decodeURIComponent(u.pathname.replace(/^\//, ''));
+  const query = u.searchParams.get('db');
+  const raw = [path, query].filter((x): x is string => x !== null && x !== '');
+  if (raw.length === 0) return 0;
+  for (const r of raw) {
+    if (!/^\d{1,6}$/.test(r)) throw new UsageError(`bad database "${r}" in ${redactUrl(url)}: use a number, as in redis://host:6379/2`);
+  }
+  const dbs = [...new Set(raw.map(Number))];
+  if (dbs.length > 1) throw new UsageError(`${redactUrl(url)} names two databases (${dbs.join(' and ')}): give one`);
+  return dbs[0]!;
+}
+
+/** The URL without its database part: the database is passed to ioredis as an option and checked after connecting. */
+function withoutDatabase(url: string): string {
+  const u = new URL(url);
+  u.pathname = '';
+  u.searchParams.delete('db');
+  return u.toString();
+}
+
+async function open(url: string, connectTimeout: number, readyCheck = true): Promise<Redis> {
   const { Redis } = await import('ioredis');
+  const db = urlDatabase(url);
   let client: Redis;
   try {
-    client = new Redis(url, baseOptions(connectTimeout));
+    // The restricted learner user may not run INFO, which ioredis's ready check sends: it skips that check.
+    client = new Redis(withoutDatabase(url), { ...baseOptions(connectTimeout), db, enableReadyCheck: readyCheck });
   } catch (err) {
     throw new ConnectionError(`bad Redis URL ${redactUrl(url)}: ${errorMessage(err)}`);
   }
@@ -96,6 +148,19 @@ async function open(url: string, connectTimeout: number): Promise<Redis> {
     client.disconnect();
     throw explain(cause ?? err, redactUrl(url));
   }
+  if (db !== 0) {
+    // ioredis reports a failed SELECT only as an event and carries on in db 0: ask again and stop on failure.
+    try {
+      await client.select(db);
+    } catch (err) {
+      client.disconnect();
+      const msg = errorMessage(err);
+      if (/NOPERM/.test(msg)) {
+        throw new ConnectionError(`the Redis user of ${redactUrl(url)} may not use database ${db} (its ACL needs +select|${db})`);
+      }
+      throw new UsageError(`database ${db} does not exist on Redis at ${redactUrl(url)} (${msg.replace(/^ERR /, '')})`);
+    }
+  }
   return client;
 }
 
@@ -109,7 +174,7 @@ function parseTarget(url: string): { host: string; port: number; db: number } {
   return {
     host: u.hostname || '127.0.0.1',
     port: Number(u.port || 6379),
-    db: Number(u.pathname.replace('/', '') || 0),
+    db: urlDatabase(url),
   };
 }
 
@@ -124,7 +189,7 @@ export async function connectRedis(opts: ConnectOptions = {}): Promise<Connectio
 
   if (url && !opts.private) {
     if (!/^rediss?:\/\//.test(url)) {
-      throw new ConnectionError(`bad Redis URL ${redactUrl(url)}: it must start with redis:// or rediss://`);
+      throw new UsageError(`bad Redis URL ${redactUrl(url)}: it must start with redis:// or rediss://`);
     }
     client = await open(url, 5000);
     kind = 'url';
@@ -180,9 +245,18 @@ export async function connectRedis(opts: ConnectOptions = {}): Promise<Connectio
     version,
     private: kind === 'private',
   };
+  let learner: Redis | null = null;
+  try {
+    learner = await openLearner(target, address, opts);
+  } catch (err) {
+    c.disconnect();
+    await server?.stop();
+    throw err;
+  }
   let closed = false;
   return {
     client: c,
+    learnerClient: learner ?? c,
     target,
     async newClient() {
       const d = await open(address, 5000);
@@ -192,7 +266,7 @@ export async function connectRedis(opts: ConnectOptions = {}): Promise<Connectio
     async close() {
       if (closed) return;
       closed = true;
-      for (const d of [c, ...extra]) {
+      for (const d of [c, ...(learner ? [learner] : []), ...extra]) {
         try {
           d.disconnect();
         } catch {
@@ -202,6 +276,46 @@ export async function connectRedis(opts: ConnectOptions = {}): Promise<Connectio
       await server?.stop();
     },
   };
+}
+
+/**
+ * Opens the restricted learner connection: REDIS_LEARNER_URL or --learner-user when given (a failure is final: the
+ * user asked for it), else on the compose Redis the user its docker-compose.yml defines (absent: a note, and learner
+ * commands rely on redis-learn's own judge). The private server needs none: it is disposable.
+ */
+async function openLearner(target: RedisTarget, address: string, opts: ConnectOptions): Promise<Redis | null> {
+  if (target.private) return null;
+  const envUrl = process.env.REDIS_LEARNER_URL;
+  if (opts.learnerUser || envUrl) {
+    let url: string;
+    let user: string;
+    if (opts.learnerUser) {
+      const i = opts.learnerUser.indexOf(':');
+      user = i < 0 ? opts.learnerUser : opts.learnerUser.slice(0, i);
+      if (!user) throw new UsageError('--learner-user needs a user name: --learner-user NAME:PASSWORD');
+      url = learnerAddress(address, user, i < 0 ? undefined : opts.learnerUser.slice(i + 1), target.db);
+    } else {
+      if (!/^rediss?:\/\//.test(envUrl!)) throw new UsageError('REDIS_LEARNER_URL must start with redis:// or rediss://');
+      const u = new URL(envUrl!);
+      user = decodeURIComponent(u.username) || 'default';
+      url = learnerAddress(envUrl!, user, u.password ? decodeURIComponent(u.password) : undefined, target.db);
+    }
+    const client = await open(url, 5000, false);
+    target.learner = { user, source: opts.learnerUser ? 'option' : 'env' };
+    return client;
+  }
+  if (target.kind === 'compose') {
+    try {
+      const client = await open(learnerAddress(address, LEARNER_USER, COMPOSE_LEARNER_PASSWORD, target.db), 2000, false);
+      target.learner = { user: LEARNER_USER, source: 'compose' };
+      return client;
+    } catch {
+      target.learnerNote = `the Redis on :${COMPOSE_PORT} has no ${LEARNER_USER} user (an older docker-compose.yml?): your commands are checked by redis-learn alone`;
+      return null;
+    }
+  }
+  target.learnerNote = 'no restricted Redis user: your commands are checked by redis-learn alone (redis-learn doctor shows the ACL line for this server)';
+  return null;
 }
 
 /** The first line of every run: which server, its version, where keys live. */

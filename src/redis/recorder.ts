@@ -48,6 +48,8 @@ export class Recorder {
     const target = client as unknown as { sendCommand: (cmd: IoredisCommand, ...rest: unknown[]) => unknown };
     const original = target.sendCommand.bind(client);
     target.sendCommand = (cmd: IoredisCommand, ...rest: unknown[]) => {
+      // Decided when the command is sent, not when its reply comes: housekeeping stays unrecorded however late it ends.
+      if (this.paused) return original(cmd, ...rest);
       const start = process.hrtime.bigint();
       const result = original(cmd, ...rest);
       {
@@ -74,11 +76,26 @@ export class Recorder {
     };
   }
 
-  /** While true, commands are sent unrecorded (housekeeping the learner did not ask for). */
+  /** While true, commands sent are not recorded (housekeeping the learner did not ask for). */
   paused = false;
 
+  /** Records a command the caller sent itself (wrapped in MULTI/EXEC, or held until EXEC) as if it went alone. */
+  record(rec: RecordedCommand): void {
+    this.push(rec);
+  }
+
+  /** Runs fn with every command it sends unrecorded. */
+  async unrecorded<T>(fn: () => Promise<T>): Promise<T> {
+    const was = this.paused;
+    this.paused = true;
+    try {
+      return await fn();
+    } finally {
+      this.paused = was;
+    }
+  }
+
   private push(rec: RecordedCommand): void {
-    if (this.paused) return;
     this.count++;
     for (const k of rec.keys) {
       this.touched.add(k);

@@ -1,15 +1,14 @@
 // The namespace and key ownership: the tool only ever changes keys it created, and can remove exactly those.
 import type { Redis } from 'ioredis';
-import { ConnectionError, SafetyError, errorMessage } from '../errors.js';
-import { commandTable, extractKeys, isWrite, type CommandTable } from './capabilities.js';
+import { ConnectionError, SafetyError, UsageError, errorMessage } from '../errors.js';
+import { commandTable, extractKeys, isWrite, versionAtLeast, type CommandTable } from './capabilities.js';
 import type { Connection, RedisTarget } from './connect.js';
-import { findDangerous } from './dangerous-commands.js';
+import { RESERVED_MARK, type JudgeContext } from './judge.js';
+import { Ownership } from './ownership.js';
 import { Recorder, type RecordedCommand } from './recorder.js';
 import { scanAll } from './scan.js';
 
 export const DEFAULT_NAMESPACE = 'learn:';
-
-export type GuardVerdict = { ok: true } | { ok: false; reason: string } | { ok: 'confirm'; reason: string };
 
 export function isConnectionLoss(err: unknown): boolean {
   const msg = errorMessage(err);
@@ -19,42 +18,34 @@ export function isConnectionLoss(err: unknown): boolean {
   );
 }
 
-/** Longest wait a blocking command may ask for at the prompt, in seconds. */
-export const MAX_BLOCK_SECONDS = 30;
-
-/** Why a blocking command could hang the prompt (timeout 0 or very long), or null. */
-export function blocksForever(args: readonly string[]): string | null {
-  const name = String(args[0] ?? '').toUpperCase();
-  let seconds: number | null = null;
-  if (/^(BLPOP|BRPOP|BZPOPMIN|BZPOPMAX|BLMOVE|BRPOPLPUSH)$/.test(name)) seconds = Number(args.at(-1));
-  else if (/^(BLMPOP|BZMPOP)$/.test(name)) seconds = Number(args[1]);
-  else if (/^(XREAD|XREADGROUP)$/.test(name)) {
-    const i = args.findIndex((a) => a.toUpperCase() === 'BLOCK');
-    if (i > 0) seconds = Number(args[i + 1]) / 1000;
-  } else if (name === 'WAIT') seconds = Number(args[2]) / 1000;
-  if (seconds === null || Number.isNaN(seconds)) return null;
-  if (seconds === 0 || seconds > MAX_BLOCK_SECONDS) {
-    return `${name} with ${seconds === 0 ? 'timeout 0 would wait forever' : `a ${seconds} s timeout would hold the prompt`}: use a timeout of at most ${MAX_BLOCK_SECONDS} seconds`;
-  }
-  return null;
+/** Escapes glob characters so a literal prefix can be used in SCAN MATCH. */
+export function globEscape(s: string): string {
+  return s.replace(/[*?[\]\\]/g, '\\$&');
 }
 
+/**
+ * A namespace is letters, digits and `: _ . -`, starting with a letter or digit: nothing a glob, a terminal or an ACL
+ * rule would read specially, and never redis-learn's reserved bookkeeping mark.
+ */
 export function validateNamespace(ns: string): string {
-  if (!ns || /\s/.test(ns) || /[*?[\]]/.test(ns)) {
-    throw new SafetyError(`bad namespace "${ns}": use letters, digits and : (e.g. learn:)`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9:_.-]{0,63}$/.test(ns) || ns.includes(RESERVED_MARK)) {
+    throw new UsageError(`bad namespace "${ns.replace(/[^\x20-\x7e]/g, '?')}": use letters, digits and : _ . - (e.g. learn: or mine:)`);
   }
   return ns;
 }
 
 export class Sandbox {
   readonly recorder: Recorder;
-  /** Where the tool records which keys it created: one hash, field = key, value = scope. */
-  readonly metaKey: string;
+  readonly ownership: Ownership;
+  /** Keys written by commands queued in a MULTI that exec() sent, or null outside one. */
+  private queuedWrites: string[] | null = null;
 
   private constructor(
     readonly conn: Connection,
-    /** The recorded connection: everything lessons and learners send goes through it. */
+    /** The recorded connection lessons send their own commands on. */
     readonly client: Redis,
+    /** The recorded connection learner commands run on (a restricted ACL user where one is configured). */
+    readonly learner: Redis,
     /** An unrecorded connection for bookkeeping and inspection. */
     readonly admin: Redis,
     readonly table: CommandTable,
@@ -62,23 +53,61 @@ export class Sandbox {
   ) {
     this.recorder = new Recorder(table);
     this.recorder.attach(client);
-    this.metaKey = `${ns}__redis-learn__:owned`;
+    if (learner !== client) this.recorder.attach(learner);
+    this.ownership = new Ownership(admin, ns);
   }
 
   static async open(conn: Connection, namespace = DEFAULT_NAMESPACE): Promise<Sandbox> {
     validateNamespace(namespace);
     const admin = await conn.newClient();
     const table = await commandTable(admin);
-    const sb = new Sandbox(conn, conn.client, admin, table, namespace);
-    const type = await admin.type(sb.metaKey);
-    if (type !== 'none' && type !== 'hash') {
-      throw new SafetyError(`${sb.metaKey} exists and is not redis-learn's: choose another --namespace`);
+    const sb = new Sandbox(conn, conn.client, conn.learnerClient, admin, table, namespace);
+    for (const key of [sb.metaKey, sb.ownership.expiresKey]) {
+      const type = await admin.type(key);
+      if (type !== 'none' && type !== 'hash') {
+        throw new SafetyError(`${key} exists and is not redis-learn's: choose another --namespace`);
+      }
     }
+    if (conn.learnerClient !== conn.client) await sb.checkLearnerReach();
     return sb;
+  }
+
+  /** The restricted learner user must reach this namespace, or every learner command would fail with NOPERM. */
+  private async checkLearnerReach(): Promise<void> {
+    try {
+      await this.learner.exists(`${this.ns}probe`);
+    } catch (err) {
+      const learner = this.target.learner;
+      if (learner?.source === 'compose') {
+        // The compose user covers learn:* only: another namespace falls back to redis-learn's own judge.
+        (this as { learner: Redis }).learner = this.client;
+        this.target.learnerNote = `the compose user ${learner.user} cannot reach ${this.ns}* keys: your commands are checked by redis-learn alone`;
+        delete this.target.learner;
+        return;
+      }
+      throw new SafetyError(
+        `the Redis user ${learner?.user ?? ''} cannot reach keys under ${this.ns} (${errorMessage(err).split('\n')[0]}): give it ~${this.ns}* or use its --namespace`,
+      );
+    }
   }
 
   get target(): RedisTarget {
     return this.conn.target;
+  }
+
+  /** Where the tool records which keys it created: one hash, field = key, value = scope. */
+  get metaKey(): string {
+    return this.ownership.metaKey;
+  }
+
+  judgeContext(): JudgeContext {
+    return {
+      table: this.table,
+      admin: this.admin,
+      ns: this.ns,
+      shared: !this.target.private,
+      keyFlags: versionAtLeast(this.target.version, '7.0'),
+    };
   }
 
   key(name: string): string {
@@ -90,31 +119,17 @@ export class Sandbox {
     return text.replaceAll('{ns}', this.ns);
   }
 
-  /** Records that `scope` created these keys; call before the write that creates them. */
+  /**
+   * Claims keys `scope` is about to create: each only if it does not exist yet (or is ours). Throws SafetyError, and
+   * claims nothing for them, when some exist and are not the tool's. A claim whose key is never created is dropped.
+   */
   async claim(scope: string, keys: readonly string[]): Promise<void> {
-    const fresh = keys.filter((k) => k !== this.metaKey);
-    for (let i = 0; i < fresh.length; i += 1000) {
-      const chunk = fresh.slice(i, i + 1000);
-      await this.admin.hset(this.metaKey, Object.fromEntries(chunk.map((k) => [k, scope])));
-    }
+    await this.ownership.claimAbsent(scope, keys);
   }
 
   /** Keys among these that exist and that the tool did not create. */
   async notOurs(keys: readonly string[]): Promise<string[]> {
-    if (keys.length === 0) return [];
-    const out: string[] = [];
-    for (let i = 0; i < keys.length; i += 1000) {
-      const chunk = keys.slice(i, i + 1000);
-      const p = this.admin.pipeline();
-      for (const k of chunk) p.exists(k);
-      p.hmget(this.metaKey, ...chunk);
-      const res = (await p.exec()) ?? [];
-      const owners = (res[chunk.length]?.[1] as (string | null)[]) ?? [];
-      chunk.forEach((k, j) => {
-        if (Number(res[j]?.[1]) === 1 && owners[j] == null) out.push(k);
-      });
-    }
-    return out;
+    return this.ownership.foreign(keys);
   }
 
   /** Existing keys matching namespace+pattern that the tool did not create. */
@@ -131,24 +146,17 @@ export class Sandbox {
         if (await this.admin.exists(full)) keys.add(full);
         continue;
       }
-      for (const k of await scanAll(this.admin, full)) if (k !== this.metaKey) keys.add(k);
+      for (const k of await scanAll(this.admin, globEscape(this.ns) + pattern)) if (!k.includes(RESERVED_MARK)) keys.add(k);
     }
-    const list = [...keys];
+    const status = await this.ownership.status([...keys]);
     const out = new Map<string, string | null>();
-    for (let i = 0; i < list.length; i += 1000) {
-      const chunk = list.slice(i, i + 1000);
-      const owners = await this.admin.hmget(this.metaKey, ...chunk);
-      chunk.forEach((k, j) => out.set(k, owners[j] ?? null));
-    }
+    for (const [k, st] of status) if (st.exists) out.set(k, st.owner);
     return out;
   }
 
-  /** Removes these keys, which the tool created, and forgets them. */
+  /** Removes these keys, if they are still the tool's, and forgets them. */
   async removeOwned(keys: readonly string[]): Promise<void> {
-    for (let i = 0; i < keys.length; i += 500) {
-      const chunk = keys.slice(i, i + 500);
-      await this.admin.pipeline().unlink(...chunk).hdel(this.metaKey, ...chunk).exec();
-    }
+    await this.ownership.removeOwned(keys);
   }
 
   /** Refuses to go on when keys this scope will create already exist and are not the tool's. */
@@ -163,51 +171,20 @@ export class Sandbox {
     }
   }
 
-  /** Whether a learner's command may run here, and why not. */
-  async guard(args: readonly string[]): Promise<GuardVerdict> {
-    const danger = findDangerous(args);
-    const shared = !this.target.private;
-    if (danger) {
-      const label = danger.sub ? `${danger.command} ${danger.sub}` : danger.command;
-      if (danger.policy === 'refuse' || (danger.policy === 'refuse-shared' && shared)) {
-        // KEYS confined to the namespace is harmless on a small sandbox.
-        if (!(danger.command === 'KEYS' && String(args[1] ?? '').startsWith(this.ns))) {
-          return { ok: false, reason: `${label} is refused here: it ${danger.reason}` };
-        }
-      } else if (!(danger.command === 'KEYS' && String(args[1] ?? '').startsWith(this.ns))) {
-        return { ok: 'confirm', reason: `${label} ${danger.reason}` };
-      }
-    }
-    const name = String(args[0] ?? '').toLowerCase();
-    if (!this.table.has(name)) return { ok: true }; // the server answers "unknown command" itself
-    if (shared && name === 'scan') {
-      const i = args.findIndex((a) => a.toLowerCase() === 'match');
-      if (i < 0 || !String(args[i + 1] ?? '').startsWith(this.ns)) {
-        return { ok: false, reason: `on a shared server SCAN must stay in the sandbox: add MATCH ${this.ns}*` };
-      }
-    }
-    const forever = blocksForever(args);
-    if (forever) return { ok: false, reason: forever };
-    const keys = extractKeys(this.table, args);
-    const outside = keys.filter((k) => !k.startsWith(this.ns));
-    if (outside.length) {
-      return { ok: false, reason: `${outside[0]} is outside the sandbox: keys here start with ${this.ns}` };
-    }
-    if (keys.includes(this.metaKey)) return { ok: false, reason: `${this.metaKey} is redis-learn's own bookkeeping` };
-    if (isWrite(this.table, args)) {
-      const bad = await this.notOurs(keys);
-      if (bad.length) return { ok: false, reason: `${bad[0]} already existed and was not created by redis-learn: it is left alone` };
-    }
-    return { ok: true };
-  }
-
   /**
-   * Sends one command on the recorded connection and returns its record. Reply errors become the
-   * record's error; a lost connection throws ConnectionError.
+   * Sends one of the tool's own command lines (a lesson's run step, an exercise's setup, a quiz question's setup) on
+   * the recorded connection and returns its record: write keys are claimed first (only if absent or ours), and the
+   * claims are brought up to date after. Reply errors become the record's error; a lost connection throws.
    */
   async exec(args: readonly string[], scope: string): Promise<RecordedCommand> {
     const keys = extractKeys(this.table, args);
-    if (isWrite(this.table, args) && keys.length) await this.claim(scope, keys);
+    const write = isWrite(this.table, args) && keys.length > 0;
+    const name = String(args[0]).toUpperCase();
+    if (write) await this.claim(scope, keys);
+    // Inside the tool's own MULTI the writes happen at EXEC: their claims are brought up to date then.
+    if (name === 'MULTI') this.queuedWrites = [];
+    const queued = this.queuedWrites !== null && name !== 'MULTI' && name !== 'EXEC' && name !== 'DISCARD';
+    if (queued && write) this.queuedWrites!.push(...keys);
     let rec: RecordedCommand | undefined;
     const off = this.recorder.onCommand((c) => {
       rec ??= c;
@@ -219,31 +196,17 @@ export class Sandbox {
     } finally {
       off();
     }
+    if (name === 'EXEC' || name === 'DISCARD') {
+      const pending = this.queuedWrites ?? [];
+      this.queuedWrites = null;
+      await this.ownership.afterWrite(scope, pending, []);
+    } else if (write && !queued) await this.ownership.afterWrite(scope, keys, []);
     return rec ?? { command: args.join(' '), args: [...args], reply: null, ms: 0, keys, write: false };
   }
 
   /** Removes the keys this scope created (all scopes when none is given); returns how many existed. */
   async reset(scope?: string): Promise<number> {
-    const mine: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, flat] = await this.admin.hscan(this.metaKey, cursor, 'COUNT', 1000);
-      cursor = next;
-      for (let i = 0; i < flat.length; i += 2) {
-        if (scope === undefined || flat[i + 1] === scope) mine.push(flat[i]!);
-      }
-    } while (cursor !== '0');
-    let removed = 0;
-    for (let i = 0; i < mine.length; i += 500) {
-      const chunk = mine.slice(i, i + 500);
-      const p = this.admin.pipeline();
-      p.unlink(...chunk);
-      p.hdel(this.metaKey, ...chunk);
-      const res = (await p.exec()) ?? [];
-      removed += Number(res[0]?.[1] ?? 0);
-    }
-    if ((await this.admin.hlen(this.metaKey)) === 0) await this.admin.unlink(this.metaKey);
-    return removed;
+    return this.ownership.removeScope(scope);
   }
 
   /** Extra unrecorded connections, for race steps and pub/sub. */

@@ -75,24 +75,48 @@ export function tokenize(line: string): string[] {
   return out;
 }
 
-/** Quotes an argument for display when redis-cli would need quotes to read it back. */
+/**
+ * Characters that must never reach a terminal raw: C0 controls (newline and tab too: they break a one-line
+ * display), DEL, C1 controls (U+009B is a CSI on many terminals), the bidi marks, embeddings, overrides and
+ * isolates that reorder what is shown (U+061C, U+200E/F, U+202A–E, U+2066–9), the line and paragraph
+ * separators U+2028/9, and lone surrogates (not text, shown as U+FFFD at best).
+ */
+export const UNSAFE_CHAR = /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]/u;
+const UNSAFE_CHARS = new RegExp(UNSAFE_CHAR.source, 'gu');
+
+/** The escape redis-cli shows for one unsafe character: \n \r \t \a \b, \xHH for other ASCII controls, \uHHHH beyond. */
+export function escapeChar(ch: string): string {
+  const code = ch.codePointAt(0)!;
+  switch (ch) {
+    case '\n':
+      return '\\n';
+    case '\r':
+      return '\\r';
+    case '\t':
+      return '\\t';
+    case '\x07':
+      return '\\a';
+    case '\b':
+      return '\\b';
+  }
+  if (code <= 0x7f) return `\\x${code.toString(16).padStart(2, '0')}`;
+  return `\\u${code.toString(16).padStart(4, '0')}`;
+}
+
+/** Escapes the unsafe characters of s (see UNSAFE_CHAR) and leaves everything else, backslashes included, as is. */
+export function escapeUnsafe(s: string): string {
+  return s.replace(UNSAFE_CHARS, escapeChar);
+}
+
+/** Quotes an argument for display when redis-cli would need quotes to read it back (or it holds an unsafe character). */
 export function quoteArg(arg: string): string {
-  if (arg !== '' && /^[^\s"'\\\x00-\x1f\x7f]+$/.test(arg)) return arg;
+  if (arg !== '' && /^[^\s"'\\]+$/.test(arg) && !UNSAFE_CHAR.test(arg)) return arg;
   return `"${escapeString(arg)}"`;
 }
 
+/** The inside of a redis-cli "quoted" string: \" and \\ escaped, every unsafe character escaped (see escapeChar). */
 export function escapeString(s: string): string {
-  let out = '';
-  for (const ch of s) {
-    const code = ch.codePointAt(0)!;
-    if (ch === '"' || ch === '\\') out += `\\${ch}`;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
-    else out += ch;
-  }
-  return out;
+  return s.replace(/["\\]/g, '\\$&').replace(UNSAFE_CHARS, escapeChar);
 }
 
 export function commandLine(args: readonly (string | number | Buffer)[]): string {

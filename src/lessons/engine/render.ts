@@ -1,6 +1,6 @@
 // How lesson output looks: command lines with reply and time, key tables, check verdicts.
 import type { Redis } from 'ioredis';
-import { formatReplyInline } from '../../redis/format-reply.js';
+import { clipText, formatReplyInline, safeText } from '../../redis/format-reply.js';
 import type { RecordedCommand } from '../../redis/recorder.js';
 import { renderTable } from '../../ui/table.js';
 import { c, sym } from '../../ui/theme.js';
@@ -20,7 +20,8 @@ export function formatMs(ms: number): string {
  * own line(s) and the reply and time go on the next line, in their column, so nothing is cut or wrapped mid-reply.
  */
 export function commandLine(rec: RecordedCommand, prefix = `  ${sym.prompt} `): string {
-  const cmd = rec.command.length > 400 ? `${rec.command.slice(0, 399)}…` : rec.command;
+  // The recorder quotes and escapes arguments like redis-cli; escaping again here keeps any other source safe too.
+  const cmd = clipText(safeText(rec.command), 400);
   const width = process.stdout.columns || 100;
   const time = c.dim(formatMs(rec.ms).padStart(9));
   const lead = visible(prefix);
@@ -50,8 +51,9 @@ function formatTtl(pttl: number): string {
   return pttl >= 10_000 ? `${Math.round(pttl / 1000)} s` : `${(pttl / 1000).toFixed(1)} s`;
 }
 
+/** Server text for a table cell: escaped (safeText), then cut to n columns. */
 function clip(s: string, n = 36): string {
-  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+  return clipText(safeText(s), n);
 }
 
 /** A table of the given keys: type, encoding, TTL, MEMORY USAGE and a short preview (read on an unrecorded connection). */
@@ -99,9 +101,8 @@ export async function keyTable(admin: Redis, keys: string[], limit = 8): Promise
     if (k.type === 'string') {
       const str = String(raw ?? '');
       // HyperLogLogs are strings of binary registers: name them instead of printing bytes.
-      preview = str.startsWith('HYLL') ? 'HyperLogLog' : str.replace(/[\x00-\x08\x0e-\x1f\x7f\ufffd]/g, '.');
-    }
-    else if (k.type === 'hash') {
+      preview = str.startsWith('HYLL') ? 'HyperLogLog' : str;
+    } else if (k.type === 'hash') {
       const flat = ((raw as [string, string[]])?.[1] ?? []).slice(0, 6);
       const pairs: string[] = [];
       for (let j = 0; j < flat.length; j += 2) pairs.push(`${flat[j]}=${flat[j + 1]}`);
@@ -114,7 +115,8 @@ export async function keyTable(admin: Redis, keys: string[], limit = 8): Promise
       for (let j = 0; j < flat.length; j += 2) pairs.push(`${flat[j]}:${flat[j + 1]}`);
       preview = `${len} members: ${pairs.join(' ')}`;
     } else if (k.type === 'stream') preview = `${len} entries`;
-    rows.push([k.key, k.type, k.enc, formatTtl(k.ttl), formatBytes(k.mem), clip(preview)]);
+    // Every server string (names, members, values, even type and encoding) is escaped before it reaches the terminal.
+    rows.push([clip(k.key, 200), clip(k.type, 12), clip(k.enc, 16), formatTtl(k.ttl), formatBytes(k.mem), clip(preview)]);
   });
   const more = keys.length > limit ? `\n  ${c.dim(`… and ${keys.length - limit} more keys`)}` : '';
   return renderTable(['key', 'type', 'encoding', 'ttl', 'memory', 'value'], rows, { indent: 2 }) + more;
@@ -123,9 +125,10 @@ export async function keyTable(admin: Redis, keys: string[], limit = 8): Promise
 export function verdict(r: CheckResult, points?: { earned: number; max: number }): string {
   if (r.pass) {
     const pts = points ? ` ${c.dim('—')} ${points.earned}/${points.max} pts` : '';
-    return `${c.green(sym.ok)} ${r.actual}${pts}`;
+    return `${c.green(sym.ok)} ${safeText(r.actual)}${pts}`;
   }
-  return `${c.yellow(sym.fail)} expected ${r.expected}, found ${r.actual}`;
+  // Checks quote what the server holds: escape it like any reply.
+  return `${c.yellow(sym.fail)} expected ${safeText(r.expected)}, found ${safeText(r.actual)}`;
 }
 
 /** Lines that start their own line in prose: code (indented), list items, blank lines. */

@@ -1,6 +1,7 @@
 // Runs a lesson's steps: prints commands and keys, grades exercises, reports each step so progress can be saved.
-import { ConnectionError, SafetyError } from '../../errors.js';
-import { replyToJson } from '../../redis/format-reply.js';
+import { SafetyError } from '../../errors.js';
+import { replyToJson, safeText } from '../../redis/format-reply.js';
+import { endLearnerTurn, judgeLine, runLearnerCommand } from '../../redis/learner-command.js';
 import type { RecordedCommand } from '../../redis/recorder.js';
 import type { Sandbox } from '../../redis/sandbox.js';
 import { tokenize } from '../../redis/tokenize.js';
@@ -63,6 +64,8 @@ export interface StepResult {
   hintsUsed?: number;
   solutionShown?: boolean;
   skipped?: boolean;
+  /** This server refuses a command the exercise needs (a shared server and EVAL, say): its points do not count. */
+  unavailable?: string;
   /** verify mode: whether the check passed on the starting state (it must not). */
   passedBeforeSolution?: boolean;
   race?: RaceRow[];
@@ -130,7 +133,7 @@ export async function runLesson(lesson: Lesson, sb: Sandbox, opts: RunOptions): 
       const rec = sb.recorder.take();
       result.commands.push(...rec.commands.map(toJson));
       result.totalCommands += rec.total;
-      await claimNew(sb, lesson);
+      await claimWritten(sb, lesson, rec.written);
       if (step.kind !== 'explain' && !result.skipped) {
         const touched = rec.touched.filter((k) => k !== sb.metaKey && k.startsWith(sb.ns));
         const table = touched.length ? await keyTable(sb.admin, [...new Set(touched)]) : null;
@@ -158,12 +161,13 @@ export async function runLesson(lesson: Lesson, sb: Sandbox, opts: RunOptions): 
   }
 
   const score = Object.values(earned).reduce((a, b) => a + b, 0);
+  const unavailablePoints = steps.reduce((sum, st) => sum + (st.unavailable ? (st.maxPoints ?? 0) : 0), 0);
   return {
     lesson: lesson.id,
     title: lesson.title,
     level: lesson.level,
     score,
-    maxScore: maxScore(lesson),
+    maxScore: maxScore(lesson) - unavailablePoints,
     completed,
     missed,
     server: { version: sb.target.version, private: sb.target.private, kind: sb.target.kind },
@@ -270,42 +274,36 @@ export async function runLesson(lesson: Lesson, sb: Sandbox, opts: RunOptions): 
     }
     const n = exerciseNumbers.get(step.id) ?? 0;
     print(wrap(`${c.bold(`Exercise ${n}`)} ${c.dim(`(${step.points} pts)`)}: ${sb.expand(step.text)}`));
+    // An exercise whose own solution this server refuses cannot be done here: say so, and do not count it.
+    for (const line of step.solution) {
+      const j = await judgeLine(sb, sb.expand(line));
+      if (!j.ok) {
+        result.passed = false;
+        result.points = 0;
+        result.unavailable = j.reason;
+        print(`  ${c.yellow(sym.fail)} not available on this server: ${safeText(j.reason)}. It does not count against your score.`);
+        return result;
+      }
+    }
     if (opts.verify && !replay) {
       result.passedBeforeSolution = (await step.check(sctx)).pass;
     }
 
     const send = async (args: string[]): Promise<RecordedCommand | null> => {
-      const g = await sb.guard(args);
-      if (g.ok === false) {
-        print(`  ${c.yellow(sym.fail)} ${g.reason}`);
+      // The reference solution is the lesson's own content: applying it needs no confirmation.
+      const confirm = mode === 'auto' ? async () => true : mode === 'interactive' ? opts.confirm : undefined;
+      const res = await runLearnerCommand(sb, args, { scope: lesson.id, confirm });
+      if (res.status === 'refused') {
+        print(`  ${c.yellow(sym.fail)} ${safeText(res.reason)}`);
         return null;
       }
-      if (g.ok === 'confirm') {
-        const yes = mode === 'interactive' && opts.confirm ? await opts.confirm(`${g.reason}. Run it on the private server?`) : false;
-        if (!yes) {
-          print(`  ${c.yellow(sym.fail)} not run: ${g.reason}`);
-          return null;
-        }
-      }
-      const rec = await sb.exec(args, lesson.id);
-      sctx.history.push(rec);
-      return rec;
+      sctx.history.push(res.record);
+      if (res.note) print(c.dim(`  ${res.note}`));
+      return res.record;
     };
 
     /** A learner who stopped inside MULTI or after WATCH must not leave the lesson's connection in that state. */
-    const tidy = async () => {
-      const names = sctx.history.map((h) => String(h.args[0]).toUpperCase());
-      const lastMulti = names.lastIndexOf('MULTI');
-      sb.recorder.paused = true;
-      try {
-        if (lastMulti >= 0 && !names.slice(lastMulti).some((n) => n === 'EXEC' || n === 'DISCARD')) {
-          await sb.client.call('DISCARD').catch(() => {});
-        }
-        if (names.includes('WATCH')) await sb.client.call('UNWATCH').catch(() => {});
-      } finally {
-        sb.recorder.paused = false;
-      }
-    };
+    const tidy = () => endLearnerTurn(sb);
 
     if (mode === 'auto') {
       for (const line of step.solution) {
@@ -422,16 +420,20 @@ async function clearOtherLessons(sb: Sandbox, lesson: Lesson, out: (line: string
   }
 }
 
+/** A glob (the lesson's key patterns) as a regular expression. */
+function globToRegExp(glob: string): RegExp {
+  return new RegExp(`^${glob.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+}
+
 /**
- * Claims keys matching the lesson's declared patterns that appeared during the step (a safety net for code and
- * race steps that did not claim first). Foreign keys matching them were refused at the start, so these are ours;
- * keys outside the patterns are never claimed, so a lesson that writes undeclared keys fails the reset test.
+ * After a step: keys the lesson's own commands wrote (seen by the recorder) that match its declared patterns become
+ * its own if they exist and were unclaimed (a safety net for code steps that did not claim first); claims of keys
+ * that are gone are dropped. Keys nobody of ours wrote are never claimed, so a key another client creates meanwhile
+ * stays theirs; keys outside the patterns are never claimed, so a lesson that writes undeclared keys fails the reset test.
  */
-async function claimNew(sb: Sandbox, lesson: Lesson): Promise<void> {
-  try {
-    const fresh = await sb.foreign(lesson.keys);
-    if (fresh.length) await sb.claim(lesson.id, fresh);
-  } catch (err) {
-    throw new ConnectionError(`lost the connection to Redis (${(err as Error).message})`);
-  }
+async function claimWritten(sb: Sandbox, lesson: Lesson, written: readonly string[]): Promise<void> {
+  const patterns = lesson.keys.map((k) => globToRegExp(sb.ns + k));
+  const mine = written.filter((k) => k.startsWith(sb.ns) && !k.includes('__redis-learn__'));
+  const declared = mine.filter((k) => patterns.some((re) => re.test(k)));
+  await sb.ownership.afterWrite(lesson.id, mine, declared);
 }
