@@ -1,6 +1,6 @@
 // The server's own ceiling: redis-benchmark -P 100 -c 1 against the same server, in the same run.
 import { spawn } from 'node:child_process';
-import type { ServerAddress } from './connections.js';
+import { trackProcess, type ServerAddress } from './connections.js';
 import type { Ceiling } from './report.js';
 import { findBinary } from './strategies.js';
 
@@ -28,13 +28,23 @@ export async function measureCeiling(addr: ServerAddress, opts: CeilingOptions):
   shown.push(...(opts.keyPrefix === null ? ['-t', 'set'] : ['SET', `${opts.keyPrefix}ceil:__rand_int__`, 'xxx']));
   const conn = ['-h', addr.host, '-p', String(addr.port), ...(addr.db ? ['--dbnum', String(addr.db)] : []), ...(addr.tls ? ['--tls'] : [])];
   const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(bin, [...conn, '--csv', ...shown], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(bin, [...conn, '--csv', ...shown], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let untrack = () => {};
+    try {
+      untrack = trackProcess(child);
+    } catch (stopped) {
+      resolve({ code: -1, stdout: '', stderr: (stopped as Error).message });
+      return;
+    }
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', (e) => resolve({ code: -1, stdout: out, stderr: e.message }));
-    child.on('close', (c) => resolve({ code: c, stdout: out, stderr: err }));
+    child.on('close', (c) => {
+      untrack();
+      resolve({ code: c, stdout: out, stderr: err });
+    });
   });
   // CSV: a header line, then "test","rps",… per test.
   const row = stdout

@@ -1,7 +1,9 @@
 // Runs the chosen strategies one after another on an emptied keyspace: times, CPU, memory, then checks the data.
 import type { Sandbox } from '../redis/sandbox.js';
-import { errorMessage } from '../errors.js';
-import { createProgressBar } from '../ui/progress-bar.js';
+import { ConnectionError, errorMessage } from '../errors.js';
+import { onInterrupt } from '../session.js';
+import { shuttingDown } from '../shutdown.js';
+import { createProgressBar, type ProgressBar } from '../ui/progress-bar.js';
 import { measureCeiling } from './ceiling.js';
 import type { ServerAddress } from './connections.js';
 import { summarise, type BenchReport, type BenchResult, type Ceiling, type Measurement } from './report.js';
@@ -35,32 +37,68 @@ function cpuSeconds(u: NodeJS.CpuUsage): number {
   return (u.user + u.system) / 1e6;
 }
 
+/** What an interrupt needs to know about the run in progress. */
+interface RunState {
+  /** Records handed to the server since the keyspace was last emptied (acknowledged or not). */
+  written: number;
+  /** The progress bar on screen, if any: stopped before the interrupt prints. */
+  bar: ProgressBar | null;
+  /** Keys the records written so far make. */
+  keysFor(n: number): number;
+}
+
+/** Thrown when Ctrl-C / SIGTERM cut the run short (cli.ts prints nothing more: the signal handler has spoken). */
+class Interrupted extends ConnectionError {
+  constructor() {
+    super('the benchmark was interrupted');
+  }
+}
+
 export async function runBench(sb: Sandbox, opts: RunnerOptions): Promise<RunnerOutput> {
   const space = new RunSpace(sb);
-  const { staleRemoved } = await space.open();
-  if (staleRemoved) opts.note(`removed ${staleRemoved.toLocaleString('en-US')} keys left by an interrupted benchmark run`);
+  // Every connection of the run carries the run's name: an interrupted run waits until the server has let them go.
+  const address: ServerAddress = { ...opts.address, name: space.connectionName };
+  const state: RunState = { written: 0, bar: null, keysFor: (n) => n };
+  // Ctrl-C / SIGTERM: stop writing, remove the run's keys, then let the session close and exit.
+  let interrupted: Promise<void> | null = null;
+  const offInterrupt = onInterrupt(() => {
+    state.bar?.stop();
+    const word = shuttingDown() === 130 ? 'interrupted' : 'terminated';
+    interrupted ??= space.abort((line) => process.stderr.write(`${word}: ${line}\n`), state.keysFor(state.written));
+    return interrupted;
+  });
   try {
+    const { staleRemoved } = await space.open();
+    if (staleRemoved) opts.note(`removed ${staleRemoved.toLocaleString('en-US')} keys left by an interrupted benchmark run`);
     const workload = await createWorkload(opts.workload, space.prefix);
+    state.keysFor = (n) => workload.keysFor(n);
     const results: BenchResult[] = [];
     for (const strategy of buildStrategies(opts.strategies, opts.batch)) {
+      if (space.aborted) break;
       const records = strategy.name === 'sequential' ? Math.min(opts.records, SEQUENTIAL_CAP[workload.name] ?? opts.records) : opts.records;
-      const r = await runOne(sb, space, strategy, records, workload, opts);
+      const r = await runOne(sb, space, strategy, records, workload, { ...opts, address }, state);
+      // A strategy cut short by an interrupt failed for that reason alone: it is not a result.
+      if (space.aborted) break;
       if (r) {
         results.push(r);
         opts.onResult?.(r);
       }
     }
     let ceiling: Ceiling | null = null;
-    if (opts.ceiling) {
+    if (opts.ceiling && !space.aborted) {
       await space.clear();
-      const res = await measureCeiling(opts.address, {
+      // The ceiling's keys are random ids below the keyspace: at most that many.
+      state.written = opts.records;
+      state.keysFor = (n) => n;
+      const res = await measureCeiling(address, {
         keyspace: opts.records,
         requests: Math.max(100_000, opts.records),
         keyPrefix: space.exact ? null : space.prefix,
       });
       if (res.ok) ceiling = res.ceiling;
-      else opts.note(`no ceiling: ${res.reason}`);
+      else if (!space.aborted) opts.note(`no ceiling: ${res.reason}`);
     }
+    if (space.aborted) throw new Interrupted();
     return {
       report: {
         workload: workload.name,
@@ -73,7 +111,13 @@ export async function runBench(sb: Sandbox, opts: RunnerOptions): Promise<Runner
       workloadNote: workload.note,
     };
   } finally {
-    await space.close();
+    try {
+      await space.close();
+      // An interrupt's last line is printed before the run returns.
+      await interrupted;
+    } finally {
+      offInterrupt();
+    }
   }
 }
 
@@ -84,6 +128,7 @@ async function runOne(
   records: number,
   workload: Awaited<ReturnType<typeof createWorkload>>,
   opts: RunnerOptions,
+  state: RunState,
 ): Promise<BenchResult | null> {
   const m: Measurement = {
     strategy: strategy.name,
@@ -98,13 +143,23 @@ async function runOne(
     verified: false,
   };
   await space.clear();
+  state.written = 0;
   const mem0 = await usedMemory(sb);
   let prepared;
   let bar = null;
   try {
     bar = await createProgressBar(records, `${strategy.name}${strategy.name === 'pipeline' ? ` ${strategy.batch}` : ''}`.padEnd(16));
+    state.bar = bar;
     const progress = bar;
-    prepared = await strategy.prepare({ workload, records, address: opts.address, progress: (n) => progress.tick(n) });
+    prepared = await strategy.prepare({
+      workload,
+      records,
+      address: opts.address,
+      progress: (n) => progress.tick(n),
+      sending: (n) => {
+        state.written += n;
+      },
+    });
   } catch (err) {
     bar?.stop();
     if (strategy.name === 'redis-cli' && /not installed/.test(errorMessage(err))) {

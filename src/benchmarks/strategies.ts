@@ -5,8 +5,8 @@ import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { ChainableCommander, Redis } from 'ioredis';
 import { UsageError } from '../errors.js';
-import { closeIoredis, openIoredis, openRaw, type ServerAddress } from './connections.js';
-import { RespWriter } from './resp.js';
+import { closeIoredis, killTree, openIoredis, openRaw, trackProcess, writers, type ServerAddress } from './connections.js';
+import { RespWriter, encodeCommand } from './resp.js';
 import type { Arg, Workload } from './workloads.js';
 
 export interface StrategyContext {
@@ -16,6 +16,8 @@ export interface StrategyContext {
   address: ServerAddress;
   /** Called after each batch has been acknowledged (or, for redis-cli, written). */
   progress(records: number): void;
+  /** Called as each batch is handed to the connection, before any reply: what an interrupted run may have written. */
+  sending?(records: number): void;
 }
 
 export interface StrategyOutcome {
@@ -103,7 +105,10 @@ async function batches(
   const running = new Set<Promise<void>>();
   let failure: unknown = null;
   for (let from = 0; from < ctx.records && failure === null; from += batch) {
+    // An interrupt closes the connections; a pipeline to a closed client fails each command without yielding.
+    writers.assertOpen();
     const to = Math.min(from + batch, ctx.records);
+    ctx.sending?.(to - from);
     const start = process.hrtime.bigint();
     const p: Promise<void> = send(from, to).then(
       () => {
@@ -154,6 +159,8 @@ function sequential(): Strategy {
   return ioredisStrategy('sequential', 1, 1, 'await every command before sending the next', {}, async (client, ctx, out) => {
     const cmds: [string, Arg[]][] = [];
     for (let r = 0; r < ctx.records; r++) {
+      writers.assertOpen();
+      ctx.sending?.(1);
       cmds.length = 0;
       ctx.workload.commands(r, r + 1, (n, a) => cmds.push([n, a]));
       const start = process.hrtime.bigint();
@@ -353,10 +360,14 @@ function redisCli(batch: number): Strategy {
         async run() {
           const out = outcome();
           // The shell's `times` reports redis-cli's CPU, which process.cpuUsage() cannot see.
+          writers.assertOpen();
           const child = spawn('sh', ['-c', '"$0" "$@"; s=$?; times; exit $s', bin, ...args], {
             stdio: ['pipe', 'pipe', 'pipe'],
             env: { ...process.env, ...(a.password !== undefined ? { REDISCLI_AUTH: a.password } : {}) },
+            // Its own process group: an interrupt kills the shell and redis-cli together (see trackProcess).
+            detached: true,
           });
+          const untrack = trackProcess(child);
           let stdout = '';
           let stderr = '';
           child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -364,9 +375,17 @@ function redisCli(batch: number): Strategy {
           const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
           child.stdin.on('error', () => {});
           const w = new RespWriter(256 * 1024);
+          // Named like the run's other connections (its reply is counted with the rest, so it is one more command).
+          let named = 0;
+          if (a.name) {
+            child.stdin.write(encodeCommand(['CLIENT', 'SETNAME', a.name]));
+            named = 1;
+          }
           try {
             for (let from = 0; from < ctx.records && child.exitCode === null; from += batch) {
+              writers.assertOpen();
               const to = Math.min(from + batch, ctx.records);
+              ctx.sending?.(to - from);
               out.commands += ctx.workload.encode(from, to, w);
               if (!child.stdin.write(w.finish())) {
                 await new Promise<void>((resolve) => {
@@ -378,19 +397,21 @@ function redisCli(batch: number): Strategy {
             }
           } catch (err) {
             // redis-cli would wait for the rest of its input forever.
-            child.kill('SIGKILL');
+            killTree(child);
             throw err;
           }
           child.stdin.end();
           const code = await exited;
+          untrack();
           const m = /errors:\s*(\d+),\s*replies:\s*(\d+)/.exec(stdout);
           if (code !== 0 || !m) {
             throw new Error(`redis-cli --pipe failed: ${(stderr || stdout).trim().split('\n').at(-1) ?? `exit ${code}`}`);
           }
           out.errors = Number(m[1]);
-          if (Number(m[2]) !== out.commands) {
-            out.errors += Math.abs(out.commands - Number(m[2]));
-            out.firstError ??= `redis-cli counted ${m[2]} replies for ${out.commands} commands`;
+          const replies = Number(m[2]) - named;
+          if (replies !== out.commands) {
+            out.errors += Math.abs(out.commands - replies);
+            out.firstError ??= `redis-cli counted ${replies} replies for ${out.commands} commands`;
           }
           if (out.errors) out.firstError ??= 'redis-cli reported errors';
           out.childCpuS = parseTimes(stdout);

@@ -46,6 +46,8 @@ export interface Workload {
   readonly prefix: string;
   /** Commands per record in the one-command-at-a-time shape. */
   readonly commandsPerRecord: number;
+  /** At most how many keys records 1…n make (what an interrupted run says it is removing). */
+  keysFor(n: number): number;
   /** How the data is generated, for the output; null when there is nothing to say. */
   readonly note: string | null;
   /** Records [from, to) as one command per write (record ids are from+1 … to). */
@@ -249,6 +251,11 @@ class UsersWorkload implements Workload {
       'salary', s.salary,
       'joined', p.dates[s.joined]!,
     ];
+  }
+
+  keysFor(n: number): number {
+    // A hash per user, the city and department sets met so far, and the two sorted sets.
+    return n <= 0 ? 0 : n + Math.min(n, this.cityKeys.length) + Math.min(n, this.deptKeys.length) + 2;
   }
 
   commands(from: number, to: number, emit: Emit): void {
@@ -494,6 +501,10 @@ class SetWorkload implements Workload {
   /** Small values, like redis-benchmark's 3 bytes: the point is the per-command cost. */
   value(id: number): string {
     return `v${id}`;
+  }
+
+  keysFor(n: number): number {
+    return Math.max(0, n);
   }
 
   commands(from: number, to: number, emit: Emit): void {

@@ -7,6 +7,21 @@ import type { BenchResult } from '../benchmarks/report.js';
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
+/** Most records a run may load into a shared server without --force: beyond it a run can fill the server's memory. */
+export const SHARED_RECORDS_LIMIT = 10_000_000;
+
+/** The bench's options; --force lifts the record limit on a shared server. */
+export type BenchOptions = BenchCliOptions & { force?: boolean };
+
+function checkRecords(opts: BenchOptions): void {
+  if (opts.records > SHARED_RECORDS_LIMIT && !opts.force) {
+    throw new UsageError(
+      `--records ${int(opts.records)} is over ${int(SHARED_RECORDS_LIMIT)}, the most bench loads into a shared server ` +
+        `(it could fill its memory): add --force to go past it, or use --private`,
+    );
+  }
+}
+
 /** What the numbers say, computed from this run: the winner, and where the time per command goes. */
 function takeaways(results: BenchResult[], unit: string): string[] {
   const ok = results.filter((r) => r.verified && r.seconds > 0);
@@ -34,16 +49,19 @@ function takeaways(results: BenchResult[], unit: string): string[] {
   return out;
 }
 
-export async function benchCommand(opts: BenchCliOptions, g: GlobalOptions): Promise<void> {
+export async function benchCommand(opts: BenchOptions, g: GlobalOptions): Promise<void> {
   const { buildStrategies, parseStrategies, SEQUENTIAL_CAP } = await import('../benchmarks/strategies.js');
   const { WORKLOADS } = await import('../benchmarks/workloads.js');
   if (!WORKLOADS.includes(opts.workload)) throw new UsageError(`unknown workload "${opts.workload}": use ${WORKLOADS.join(' or ')}`);
   const choices = parseStrategies(opts.strategies);
+  // A --url / REDIS_URL server is shared: say so before connecting. Otherwise it depends on what answers (below).
+  if ((g.url ?? process.env.REDIS_URL) && !g.private) checkRecords(opts);
   const json = Boolean(opts.json);
   // With --json, stdout carries the object alone; everything for people goes to stderr.
   const say = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
 
   await withSession(g, { json }, async (sb) => {
+    if (!sb.target.private) checkRecords(opts);
     const { serverAddress } = await import('../benchmarks/connections.js');
     const { runBench } = await import('../benchmarks/runner.js');
     const { renderReport, toJson, label } = await import('../benchmarks/report.js');
