@@ -109,8 +109,15 @@ export function buildProgram(): Command {
     .description('bulk-loading benchmark: pipelines and friends, against the server’s own ceiling')
     .addOption(new Option('--workload <name>', 'what to load').choices(['users', 'set']).default('users'))
     .option('--records <n>', 'records to load (at most 10,000,000 on a shared server without --force)', positiveInt('--records'), 20000)
-    .option('--strategies <list>', 'comma-separated: sequential, concurrent, auto, pipeline[:N], pipeline-x2, multi, variadic, lua, raw, raw-variadic, redis-cli (default: all)')
-    .option('--batch <n>', 'records per batch for every strategy but sequential and pipeline (default: 10,000 for raw, raw-variadic, redis-cli; 1,000 otherwise)', positiveInt('--batch'))
+    .option(
+      '--strategies <list>',
+      'comma-separated: sequential, concurrent, auto, pipeline[:N], pipeline-x2, multi, variadic, lua, raw, raw-variadic, redis-cli (default: all)',
+    )
+    .option(
+      '--batch <n>',
+      'records per batch for every strategy but sequential and pipeline (default: 10,000 for raw, raw-variadic, redis-cli; 1,000 otherwise)',
+      positiveInt('--batch'),
+    )
     .option('--ceiling', 'also run redis-benchmark against the same server for the ceiling')
     .option('--force', 'allow --records over 10,000,000 on a shared server')
     .option('--json', 'print one JSON object and nothing else on stdout')

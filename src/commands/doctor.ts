@@ -96,20 +96,30 @@ export async function doctorCommand(opts: { json?: boolean }, g: GlobalOptions):
       latencyMs: { median: samples[10], p95: samples[19], min: samples[0] },
       redisInsight: t.kind === 'compose' ? { url: REDISINSIGHT_URL, reachable: insight } : null,
       learner,
-      learnerNote: learner ? null : t.private ? 'private server: no restricted user needed (disposable, started by redis-learn)' : (t.learnerNote ?? null),
+      learnerNote: learner
+        ? null
+        : t.private
+          ? 'private server: no restricted user needed (disposable, started by redis-learn)'
+          : (t.learnerNote ?? null),
       aclSetuser,
       learnerUsage: aclSetuser ? learnerUsage(t) : null,
       tools,
       progressFile: progressPath(),
       next: [] as string[],
     };
-    if (t.kind === 'private') report.next.push('Keys vanish when the private server stops; for RedisInsight run `docker compose up -d` (see README).');
-    if (!modules.length) report.next.push('No modules loaded: JSON/Search steps explain instead of run. Redis 8 (docker compose) has them built in.');
+    if (t.kind === 'private')
+      report.next.push('Keys vanish when the private server stops; for RedisInsight run `docker compose up -d` (see README).');
+    if (!modules.length)
+      report.next.push('No modules loaded: JSON/Search steps explain instead of run. Redis 8 (docker compose) has them built in.');
     if (learner?.confined === false) {
-      report.next.push(`Redis user ${learner.user} can reach keys outside ${g.namespace}: give it the rules of \`${aclSetuserLine(g.namespace, learner.user, t.db)}\` (an administrator's job).`);
+      report.next.push(
+        `Redis user ${learner.user} can reach keys outside ${g.namespace}: give it the rules of \`${aclSetuserLine(g.namespace, learner.user, t.db)}\` (an administrator's job).`,
+      );
     }
     if (t.kind === 'compose' && !learner) {
-      report.next.push(`Recreate the compose Redis with this docker-compose.yml to get the ${LEARNER_USER} user: docker compose up -d --force-recreate redis`);
+      report.next.push(
+        `Recreate the compose Redis with this docker-compose.yml to get the ${LEARNER_USER} user: docker compose up -d --force-recreate redis`,
+      );
     }
     if (!tools.redisBenchmark) report.next.push('Install redis-tools for `redis-learn bench --ceiling`.');
     report.next.push('Start learning: redis-learn lesson simple');
@@ -142,23 +152,31 @@ export async function doctorCommand(opts: { json?: boolean }, g: GlobalOptions):
 
 /** doctor's "learner commands" section: which Redis user runs the learner's commands, or why none and how to get one. */
 function learnerLines(
-  report: { learner: { user: string; source: keyof typeof SOURCE_TEXT; confined: boolean | null } | null; learnerNote: string | null; aclSetuser: string | null; learnerUsage: { option: string; env: string } | null },
+  report: {
+    learner: { user: string; source: keyof typeof SOURCE_TEXT; confined: boolean | null } | null;
+    learnerNote: string | null;
+    aclSetuser: string | null;
+    learnerUsage: { option: string; env: string } | null;
+  },
   t: RedisTarget,
   ns: string,
   ok: (b: boolean) => string,
 ): string[] {
   const head = 'learner commands';
   const { learner } = report;
-  if (t.private) return [`${ok(true)} ${head}  run as the default user: none restricted is needed on this disposable server redis-learn started`];
+  if (t.private)
+    return [`${ok(true)} ${head}  run as the default user: none restricted is needed on this disposable server redis-learn started`];
   if (learner) {
     const from = SOURCE_TEXT[learner.source];
     if (learner.confined === false) {
-      return [`${ok(false)} ${head}  run as Redis user ${learner.user} (from ${from}), but Redis lets it reach keys outside ${ns}: it is not restricted`];
+      return [
+        `${ok(false)} ${head}  run as Redis user ${learner.user} (from ${from}), but Redis lets it reach keys outside ${ns}: it is not restricted`,
+      ];
     }
     const checked = learner.confined ? `; Redis itself refuses it keys outside ${ns}` : '';
     return [`${ok(true)} ${head}  run as restricted Redis user ${learner.user} (from ${from})${checked}`];
   }
-  const lines = [`${ok(false)} ${head}  ${report.learnerNote ?? 'run as the main connection\'s user'}`];
+  const lines = [`${ok(false)} ${head}  ${report.learnerNote ?? "run as the main connection's user"}`];
   if (report.aclSetuser && report.learnerUsage) {
     lines.push(
       `    For a second wall enforced by Redis itself, this server's administrator can create a restricted user (keys and channels under ${ns}, database ${t.db} only):`,

@@ -139,9 +139,7 @@ async function open(url: string, connectTimeout: number, readyCheck = true): Pro
   client.on('error', (e: unknown) => {
     cause ??= e;
   });
-  const timer = new Promise<never>((_, reject) =>
-    setTimeout(() => reject(new Error('connect timed out')), connectTimeout + 500).unref(),
-  );
+  const timer = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('connect timed out')), connectTimeout + 500).unref());
   try {
     await Promise.race([client.connect(), timer]);
   } catch (err) {
@@ -314,7 +312,8 @@ async function openLearner(target: RedisTarget, address: string, opts: ConnectOp
       return null;
     }
   }
-  target.learnerNote = 'no restricted Redis user: your commands are checked by redis-learn alone (redis-learn doctor shows the ACL line for this server)';
+  target.learnerNote =
+    'no restricted Redis user: your commands are checked by redis-learn alone (redis-learn doctor shows the ACL line for this server)';
   return null;
 }
 

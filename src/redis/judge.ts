@@ -23,9 +23,7 @@ export interface KeyUse {
   write: boolean;
 }
 
-export type Judgement =
-  | { ok: true; keys: KeyUse[]; blocking: boolean; confirm?: string }
-  | { ok: false; reason: string };
+export type Judgement = { ok: true; keys: KeyUse[]; blocking: boolean; confirm?: string } | { ok: false; reason: string };
 
 export interface JudgeContext {
   table: CommandTable;
@@ -185,7 +183,10 @@ export async function judge(ctx: JudgeContext, args: readonly string[]): Promise
       return { ok: false, reason: `${what} is refused on a shared server: ${why}. Run with --private to use it on a private server` };
     }
     if (ALLOWED_MODULE_PREFIXES.some((p) => name.toUpperCase().startsWith(p)) && spec.firstKey <= 0 && !spec.flags.has('movablekeys')) {
-      return { ok: false, reason: `${what} is refused on a shared server: it declares no keys, so it could reach any key. Run with --private to use it` };
+      return {
+        ok: false,
+        reason: `${what} is refused on a shared server: it declares no keys, so it could reach any key. Run with --private to use it`,
+      };
     }
   } else if (danger?.policy === 'confirm' && !(name === 'keys' && String(args[1] ?? '').startsWith(ns))) {
     confirm = `${what} ${danger.reason}`;

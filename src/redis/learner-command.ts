@@ -23,9 +23,7 @@ export interface LearnerOptions {
   confirm?: (question: string) => Promise<boolean>;
 }
 
-export type LearnerResult =
-  | { status: 'ran'; record: RecordedCommand; note?: string }
-  | { status: 'refused'; reason: string };
+export type LearnerResult = { status: 'ran'; record: RecordedCommand; note?: string } | { status: 'refused'; reason: string };
 
 /** The confirmation every front end asks, in the same words. */
 export function confirmQuestion(reason: string): string {
@@ -170,7 +168,12 @@ async function execute(sb: Sandbox, args: string[], verdict: Extract<Judgement, 
     if (foreign) return refusedForeign(foreign[0]);
     const absent = [...st].filter(([, v]) => !v.exists).map(([k]) => k);
     const res = await plain(sb, args);
-    if (res.status === 'ran' && !res.record.error) await sb.ownership.afterWrite(scope, writes.map((k) => k.key), absent);
+    if (res.status === 'ran' && !res.record.error)
+      await sb.ownership.afterWrite(
+        scope,
+        writes.map((k) => k.key),
+        absent,
+      );
     return res;
   }
   return atomically(sb, [{ args, keys }], scope, false);
@@ -272,13 +275,19 @@ async function withScriptLimit<T>(sb: Sandbox, fn: () => Promise<T>): Promise<T>
   const timer = setTimeout(() => {
     void (async () => {
       if (done) return;
-      const kill = async (cmd: string) => k.call(cmd, 'KILL').then(() => true, (e: unknown) => errorMessage(e));
+      const kill = async (cmd: string) =>
+        k.call(cmd, 'KILL').then(
+          () => true,
+          (e: unknown) => errorMessage(e),
+        );
       const a = await kill('SCRIPT');
       const b = a === true ? true : await kill('FUNCTION');
       if (a === true || b === true) {
         process.stderr.write(`  the script ran for over ${SCRIPT_LIMIT_MS / 1000} s: redis-learn stopped it (SCRIPT KILL)\n`);
       } else if (/UNKILLABLE/i.test(`${a} ${b}`)) {
-        process.stderr.write('  the script wrote and then never finished: Redis can only stop it with SHUTDOWN NOSAVE, which ends the private server\n');
+        process.stderr.write(
+          '  the script wrote and then never finished: Redis can only stop it with SHUTDOWN NOSAVE, which ends the private server\n',
+        );
         await k.call('SHUTDOWN', 'NOSAVE').catch(() => undefined);
       }
     })().catch(() => undefined);

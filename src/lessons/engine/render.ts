@@ -88,7 +88,17 @@ export async function keyTable(admin: Redis, keys: string[], limit = 8): Promise
     else if (type === 'zset') previews.zrange(key, '0', '2', 'WITHSCORES');
     else previews.call('TYPE', key);
     previews.call(
-      type === 'hash' ? 'HLEN' : type === 'list' ? 'LLEN' : type === 'set' ? 'SCARD' : type === 'zset' ? 'ZCARD' : type === 'stream' ? 'XLEN' : 'STRLEN',
+      type === 'hash'
+        ? 'HLEN'
+        : type === 'list'
+          ? 'LLEN'
+          : type === 'set'
+            ? 'SCARD'
+            : type === 'zset'
+              ? 'ZCARD'
+              : type === 'stream'
+                ? 'XLEN'
+                : 'STRLEN',
       key,
     );
   });
@@ -151,7 +161,7 @@ export function wrap(text: string, width = Math.min(process.stdout.columns || 88
   return paragraphs
     .map((line) => {
       if (line.startsWith('  ') || visible(line) <= width) return line;
-      const indent = /^\s*([-*•]|\d+[.)])\s/.test(line) ? ' '.repeat((/^\s*([-*•]|\d+[.)])\s/.exec(line)?.[0].length ?? 0)) : '';
+      const indent = /^\s*([-*•]|\d+[.)])\s/.test(line) ? ' '.repeat(/^\s*([-*•]|\d+[.)])\s/.exec(line)?.[0].length ?? 0) : '';
       const words = line.split(' ');
       const out: string[] = [];
       let cur = '';

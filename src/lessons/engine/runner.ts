@@ -215,7 +215,9 @@ export async function runLesson(lesson: Lesson, sb: Sandbox, opts: RunOptions): 
         const wall = Number(process.hrtime.bigint() - t0) / 1e6;
         // Pipelined commands overlap, so the step's wall time is the honest figure, not a sum of round trips.
         if (hidden) {
-          print(c.dim(`  … and ${hidden.toLocaleString('en-US')} more command${hidden === 1 ? '' : 's'} (the step took ${formatMs(wall)})`));
+          print(
+            c.dim(`  … and ${hidden.toLocaleString('en-US')} more command${hidden === 1 ? '' : 's'} (the step took ${formatMs(wall)})`),
+          );
         }
         return result;
       }
@@ -416,13 +418,22 @@ async function clearOtherLessons(sb: Sandbox, lesson: Lesson, out: (line: string
   }
   for (const [scope, keys] of byScope) {
     await sb.removeOwned(keys);
-    out(c.dim(`  removed ${keys.length} key${keys.length === 1 ? '' : 's'} the ${scope} ${scope === 'quiz' ? '' : 'lesson '}left under this lesson's names`));
+    out(
+      c.dim(
+        `  removed ${keys.length} key${keys.length === 1 ? '' : 's'} the ${scope} ${scope === 'quiz' ? '' : 'lesson '}left under this lesson's names`,
+      ),
+    );
   }
 }
 
 /** A glob (the lesson's key patterns) as a regular expression. */
 function globToRegExp(glob: string): RegExp {
-  return new RegExp(`^${glob.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  return new RegExp(
+    `^${glob
+      .replace(/[.+^${}()|\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
 }
 
 /**
