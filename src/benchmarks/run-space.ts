@@ -13,6 +13,7 @@ import { readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { ConnectionError, SafetyError } from '../errors.js';
 import type { Sandbox } from '../redis/sandbox.js';
+import { globEscape } from '../redis/scan.js';
 import { writers } from './connections.js';
 
 /** The scope a run's marker is claimed under. */
@@ -30,11 +31,6 @@ export const STALE_MS = 30_000;
 function abortBudgetMs(): number {
   const env = Number(process.env.REDIS_LEARN_ABORT_BUDGET_MS);
   return Number.isFinite(env) && env >= 0 ? Math.min(env, 12_000) : 12_000;
-}
-
-/** Escapes glob characters so a literal prefix can be used in SCAN MATCH. */
-export function globEscape(s: string): string {
-  return s.replace(/[*?[\]\\]/g, '\\$&');
 }
 
 async function info(sb: Sandbox, section: string): Promise<Record<string, string>> {

@@ -5,6 +5,7 @@ import { keyTable, formatMs } from '../lessons/engine/render.js';
 import { commandDoc } from '../redis/command-docs.js';
 import { DANGEROUS_COMMANDS } from '../redis/dangerous-commands.js';
 import { formatReply, safeText } from '../redis/format-reply.js';
+import { insideNamespace } from '../redis/judge.js';
 import { endLearnerTurn, runLearnerCommand } from '../redis/learner-command.js';
 import { SHARED_ALLOWLIST } from '../redis/shared-allowlist.js';
 import { configDir } from '../progress/store.js';
@@ -73,7 +74,7 @@ export async function replCommand(g: GlobalOptions): Promise<void> {
             do {
               const [next, batch] = await sb.admin.scan(cursor, 'MATCH', `${globEscape(sb.ns)}*`, 'COUNT', 500);
               cursor = next;
-              keys.push(...batch.filter((k) => !k.includes('__redis-learn__')));
+              keys.push(...batch.filter((k) => insideNamespace(sb.ns, k)));
             } while (cursor !== '0' && keys.length < 50);
             const table = await keyTable(sb.admin, keys.sort(), 50);
             process.stdout.write(`${table ?? `  no keys under ${sb.ns}`}\n`);

@@ -5,6 +5,8 @@
 // docker-compose.yml defines it at start-up; for any other server `redis-learn doctor` prints the ACL SETUSER line for
 // its administrator. redis-learn never runs ACL SETUSER on a server it did not start.
 
+import { globEscape } from './scan.js';
+
 /** The user name the compose file defines and doctor suggests. */
 export const LEARNER_USER = 'redis-learn';
 
@@ -45,9 +47,9 @@ export function learnerAclRules(ns: string, db = 0): string[] {
   return [
     'on',
     'resetkeys',
-    `~${aclPattern(ns)}*`,
+    `~${globEscape(ns)}*`,
     'resetchannels',
-    `&${aclPattern(ns)}*`,
+    `&${globEscape(ns)}*`,
     '+@all',
     '-@dangerous',
     '-@admin',
@@ -55,11 +57,6 @@ export function learnerAclRules(ns: string, db = 0): string[] {
     ...EXTRA_DENIED.map((c) => `-${c}`),
     ...(db === 0 ? [] : [`+select|${db}`]),
   ];
-}
-
-/** An ACL glob matching the namespace literally (namespaces are validated to hold no glob characters anyway). */
-function aclPattern(ns: string): string {
-  return ns.replace(/[*?[\]\\]/g, '\\$&');
 }
 
 /** The line doctor prints for a server's administrator (for the database the learner works in). */

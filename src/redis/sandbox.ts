@@ -6,7 +6,9 @@ import type { Connection, RedisTarget } from './connect.js';
 import { RESERVED_MARK, type JudgeContext } from './judge.js';
 import { Ownership } from './ownership.js';
 import { Recorder, type RecordedCommand } from './recorder.js';
-import { scanAll } from './scan.js';
+import { globEscape, scanAll } from './scan.js';
+
+export { globEscape };
 
 export const DEFAULT_NAMESPACE = 'learn:';
 
@@ -16,11 +18,6 @@ export function isConnectionLoss(err: unknown): boolean {
     !(err instanceof Error && err.name === 'ReplyError') &&
     /Connection is closed|Stream isn't writeable|ECONNRESET|EPIPE|ECONNREFUSED|connection lost/i.test(msg)
   );
-}
-
-/** Escapes glob characters so a literal prefix can be used in SCAN MATCH. */
-export function globEscape(s: string): string {
-  return s.replace(/[*?[\]\\]/g, '\\$&');
 }
 
 /**

@@ -1,6 +1,7 @@
 // Runs a lesson's steps: prints commands and keys, grades exercises, reports each step so progress can be saved.
 import { SafetyError } from '../../errors.js';
 import { replyToJson, safeText } from '../../redis/format-reply.js';
+import { insideNamespace } from '../../redis/judge.js';
 import { endLearnerTurn, judgeLine, runLearnerCommand } from '../../redis/learner-command.js';
 import type { RecordedCommand } from '../../redis/recorder.js';
 import type { Sandbox } from '../../redis/sandbox.js';
@@ -444,7 +445,7 @@ function globToRegExp(glob: string): RegExp {
  */
 async function claimWritten(sb: Sandbox, lesson: Lesson, written: readonly string[]): Promise<void> {
   const patterns = lesson.keys.map((k) => globToRegExp(sb.ns + k));
-  const mine = written.filter((k) => k.startsWith(sb.ns) && !k.includes('__redis-learn__'));
+  const mine = written.filter((k) => insideNamespace(sb.ns, k));
   const declared = mine.filter((k) => patterns.some((re) => re.test(k)));
   await sb.ownership.afterWrite(lesson.id, mine, declared);
 }
