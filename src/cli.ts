@@ -189,7 +189,8 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
-    return 0;
+    // Work a signal cut short may end without an error; the exit code still says it was stopped.
+    return shuttingDown() ?? 0;
   } catch (err) {
     // Work cut short by Ctrl-C or SIGTERM fails as its connection closes; the signal handler already said why.
     const signalled = shuttingDown();

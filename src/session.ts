@@ -3,7 +3,7 @@ import { ConnectionError } from './errors.js';
 import { connectRedis, describeTarget } from './redis/connect.js';
 import { DEFAULT_NAMESPACE, Sandbox } from './redis/sandbox.js';
 import { progressWarnings } from './progress/store.js';
-import { markShuttingDown } from './shutdown.js';
+import { markShuttingDown, shuttingDown } from './shutdown.js';
 import { c } from './ui/theme.js';
 
 export interface GlobalOptions {
@@ -41,7 +41,12 @@ function hookSignals(): void {
       markShuttingDown(code);
       process.stderr.write(`\n${signal === 'SIGINT' ? 'interrupted' : 'terminated'}: progress saved, cleaning up\n`);
       void Promise.allSettled([...interruptHooks].map((fn) => fn()))
-        .then(() => Promise.allSettled([...open].map((s) => s.close())))
+        .then(() => {
+          // Closing a sandbox ends its connection: take them out of `open` first, so that is not reported as a lost server.
+          const closing = [...open];
+          open.clear();
+          return Promise.allSettled(closing.map((s) => s.close()));
+        })
         .then(() => process.exit(code));
       // A second signal, or a hung clean-up, must not keep the process alive.
       setTimeout(() => process.exit(code), interruptHooks.size ? 15_000 : 3000).unref();
@@ -65,7 +70,7 @@ export async function openSession(g: GlobalOptions, opts: SessionOptions = {}): 
   open.add(sb);
   // A server that disappears mid-run ends the run with one line (progress is saved step by step).
   conn.client.on('end', () => {
-    if (open.has(sb)) {
+    if (open.has(sb) && shuttingDown() === null) {
       open.delete(sb);
       process.stderr.write(`redis-learn: ${new ConnectionError('lost the connection to Redis; progress is saved').message}\n`);
       void conn.close().finally(() => process.exit(1));
