@@ -45,10 +45,17 @@ export function buildProgram(): Command {
     .option('--learner-user <user:password>', 'run your commands as this restricted Redis user (also REDIS_LEARNER_URL; see doctor)')
     .option('--no-color', 'plain output (also NO_COLOR)')
     .showHelpAfterError('(run redis-learn --help for usage)')
+    // Every command's --help lists --url, --private and the other global options too.
+    .configureHelp({ showGlobalOptions: true })
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(str) });
 
   program.action(async (_opts, cmd: Command) => {
+    if (cmd.args.length) {
+      const { UsageError } = await import('./errors.js');
+      const names = program.commands.map((c) => c.name());
+      throw new UsageError(`unknown command '${cmd.args[0]}'. Commands: ${names.join(', ')} (redis-learn --help)`);
+    }
     const g = await globals(cmd);
     if (!process.stdin.isTTY || !process.stdout.isTTY) {
       program.outputHelp();
@@ -155,6 +162,8 @@ export function buildProgram(): Command {
       await doctorCommand(opts, await globals(cmd));
     });
 
+  // Only the bare command takes no words: an unknown one is reported by name (set last: subcommands inherit settings).
+  program.allowExcessArguments(true);
   return program;
 }
 

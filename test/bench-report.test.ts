@@ -114,7 +114,7 @@ describe('the table and the chart', () => {
       results,
       ceiling: { command: 'redis-benchmark -P 100 -c 1 -r 100000 -n 100000 -t set', setPerSec: 200_000 },
     };
-    const text = renderReport(report, 'keys');
+    const text = renderReport(report, 'keys', 200);
     expect(text).toMatch(/sequential/);
     expect(text).toMatch(/100\.0×/);
     expect(text).toMatch(/50%/);

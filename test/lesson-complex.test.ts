@@ -1,7 +1,8 @@
 // The complex lesson's patterns and checks against a real server: ranks, trimming, reliable queues, WATCH retries.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createContext, type OwnedContext } from '../src/lessons/engine/context.js';
-import type { CheckResult, ExerciseStep, RaceStep } from '../src/lessons/engine/types.js';
+import { runLesson, type StepResult } from '../src/lessons/engine/runner.js';
+import type { CheckResult, ExerciseStep, Lesson, RaceStep } from '../src/lessons/engine/types.js';
 import { complexLesson } from '../src/lessons/complex.js';
 import { incrementBatch, type BatchWay } from '../src/patterns/complex-batching.js';
 import { pushActivity, recentActivity } from '../src/patterns/complex-feed.js';
@@ -11,8 +12,10 @@ import { popMostUrgent, pushJobs } from '../src/patterns/complex-priority-queue.
 import { fieldKeys, memoryOf, saveProfileAsHash, saveProfileAsKeys } from '../src/patterns/complex-profile-storage.js';
 import { ackJob, claimJob, enqueue, requeueAll } from '../src/patterns/complex-reliable-queue.js';
 import { extractKeys, isWrite } from '../src/redis/capabilities.js';
+import { endLearnerTurn, runLearnerCommand } from '../src/redis/learner-command.js';
 import type { Sandbox } from '../src/redis/sandbox.js';
 import { tokenize } from '../src/redis/tokenize.js';
+import type { LineReader } from '../src/ui/line-reader.js';
 import { openSandbox } from './helpers.js';
 
 const NS = 'lc:';
@@ -47,14 +50,38 @@ function exercise(id: string): ExerciseStep {
   return step;
 }
 
-/** What the runner does for a learner: the setup, then each typed line recorded in the history, then the check. */
+/**
+ * What the runner does for a learner: the setup, then each typed line through the learner's command path (MULTI held
+ * until EXEC, as at the prompt) and recorded in the history, then the check.
+ */
 async function attempt(id: string, lines: string[]): Promise<CheckResult> {
   const step = exercise(id);
   ctx.history.length = 0;
   if (typeof step.setup === 'function') await step.setup(ctx);
   else for (const line of step.setup ?? []) await sb.exec(tokenize(sb.expand(line)), complexLesson.id);
-  for (const line of lines) ctx.history.push(await sb.exec(tokenize(sb.expand(line)), complexLesson.id));
-  return step.check(ctx);
+  for (const line of lines) {
+    const r = await runLearnerCommand(sb, sb.expand(line), { scope: complexLesson.id, confirm: async () => true });
+    if (r.status === 'ran') ctx.history.push(r.record);
+  }
+  const result = await step.check(ctx);
+  await endLearnerTurn(sb);
+  return result;
+}
+
+/** A learner typing `lines` at the exercise's prompt, one per prompt; then input ends. */
+function scripted(lines: string[]): LineReader {
+  const queue = [...lines];
+  return { tty: false, next: async () => queue.shift() ?? null, close() {} };
+}
+
+/** Runs one exercise the way `redis-learn lesson complex` does at a prompt; returns its result and the "not yet" lines. */
+async function asLearner(id: string, lines: string[]): Promise<{ step: StepResult | undefined; completed: boolean; notYet: string[] }> {
+  const lesson: Lesson = { ...complexLesson, steps: [exercise(id)] };
+  const out: string[] = [];
+  const r = await runLesson(lesson, sb, { mode: 'interactive', input: scripted(lines.map((l) => sb.expand(l))), out: (l) => out.push(l) });
+  // Feedback is wrapped to the terminal: join its lines back for matching.
+  const plain = out.map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').replace(/\n\s*/g, ' '));
+  return { step: r.steps[0], completed: r.completed, notYet: plain.filter((l) => l.includes('not yet:')) };
 }
 
 describe('leaderboard pattern', () => {
@@ -337,6 +364,120 @@ describe('complex lesson exercises', () => {
     const discarded = await attempt('ex-multi-transfer', ['MULTI', 'DECRBY {ns}account:carol 30', 'DISCARD']);
     expect(discarded.pass).toBe(false);
     expect(await sb.admin.get(sb.key('account:carol'))).toBe('100');
+  });
+
+  it('the mistakes each exercise teaches against fail, and say what was wrong', async () => {
+    const cases: [string, string[], RegExp][] = [
+      [
+        'ex-hash-create',
+        ['HSET {ns}user:2001 name Linus', 'HSET {ns}user:2001 city Helsinki', 'HSET {ns}user:2001 karma 10'],
+        /one HSET takes all the fields/,
+      ],
+      ['ex-hash-create', ['MSET {ns}user:2001:name Linus {ns}user:2001:city Helsinki {ns}user:2001:karma 10'], /one key per field/],
+      ['ex-hash-create', [`SET {ns}user:2001 '{"name":"Linus","city":"Helsinki","karma":10}'`], /stored it as a string/],
+      [
+        'ex-hash-update',
+        ['HINCRBY {ns}user:2002 karma 1', 'DEL {ns}user:2002', 'HSET {ns}user:2002 name Margaret karma 42'],
+        /you set karma with HSET/,
+      ],
+      ['ex-feed', ['LPUSH {ns}feed:bob liked:7', 'RPOP {ns}feed:bob', 'RPOP {ns}feed:bob'], /dropped entries one at a time \(RPOP/],
+      ['ex-reliable-claim', ['LPUSH {ns}queue:emails:processing email:1', 'RPOP {ns}queue:emails'], /moved in 2 commands/],
+      ['ex-sets', ['SADD {ns}likes:both ben dara', 'SADD {ns}likes:rust-only ana chen'], /you typed members into .*likes:both yourself/],
+      [
+        'ex-leaderboard',
+        ['ZSCORE {ns}leaderboard:season ben', 'ZADD {ns}leaderboard:season 295 ben', 'ZREVRANK {ns}leaderboard:season ben'],
+        /you set the score with ZADD/,
+      ],
+      [
+        'ex-leaderboard',
+        ['ZINCRBY {ns}leaderboard:season 45 ben', 'ZREVRANGE {ns}leaderboard:season 0 -1'],
+        /ZREVRANK asks Redis for the rank/,
+      ],
+      ['ex-priority', ['ZRANGE {ns}pq:tickets 0 0', 'ZREM {ns}pq:tickets site-down'], /another worker could take the same ticket/],
+      ['ex-priority', ['ZREMRANGEBYRANK {ns}pq:tickets 0 0'], /without handing it to you/],
+      ['ex-multi-transfer', ['DECRBY {ns}account:carol 30', 'INCRBY {ns}account:dave 30', 'MULTI', 'EXEC'], /outside MULTI\/EXEC/],
+      [
+        'ex-multi-transfer',
+        ['MULTI', 'DECRBY {ns}account:carol 30', 'EXEC', 'MULTI', 'INCRBY {ns}account:dave 30', 'EXEC'],
+        /2 separate transactions/,
+      ],
+      ['ex-multi-transfer', ['MULTI', 'SET {ns}account:carol 70', 'SET {ns}account:dave 50', 'EXEC'], /balance computed in the client/],
+    ];
+    for (const [id, lines, found] of cases) {
+      const r = await attempt(id, lines);
+      expect({ id, lines, pass: r.pass }).toEqual({ id, lines, pass: false });
+      expect(r.actual).toMatch(found);
+    }
+  });
+
+  it('correct alternatives pass: ZADD INCR, the feed in MULTI, SDIFF against the stored intersection, RPOPLPUSH, a retyped setup', async () => {
+    expect((await attempt('ex-leaderboard', ['ZADD {ns}leaderboard:season INCR 45 ben', 'ZREVRANK {ns}leaderboard:season ben'])).pass).toBe(
+      true,
+    );
+    expect((await attempt('ex-feed', ['MULTI', 'LPUSH {ns}feed:bob liked:7', 'LTRIM {ns}feed:bob 0 4', 'EXEC'])).pass).toBe(true);
+    expect(
+      (
+        await attempt('ex-sets', [
+          'SINTERSTORE {ns}likes:both {ns}likes:rust {ns}likes:go',
+          'SDIFFSTORE {ns}likes:rust-only {ns}likes:rust {ns}likes:both',
+        ])
+      ).pass,
+    ).toBe(true);
+    // A STORE replaces its destination: hand-typed members before it do not count.
+    expect(
+      (
+        await attempt('ex-sets', [
+          'SADD {ns}likes:both ben dara',
+          'SINTERSTORE {ns}likes:both {ns}likes:rust {ns}likes:go',
+          'SDIFFSTORE {ns}likes:rust-only {ns}likes:rust {ns}likes:go',
+        ])
+      ).pass,
+    ).toBe(true);
+    expect((await attempt('ex-reliable-claim', ['RPOPLPUSH {ns}queue:emails {ns}queue:emails:processing'])).pass).toBe(true);
+    expect(
+      (
+        await attempt('ex-hash-update', [
+          'HSET {ns}user:2002 karma 42',
+          'HSET {ns}user:2002 name Margaret karma 41 reset_token 7f3a9c',
+          'HINCRBY {ns}user:2002 karma 1',
+          'HDEL {ns}user:2002 reset_token',
+        ])
+      ).pass,
+    ).toBe(true);
+    expect((await attempt('ex-priority', ['BZPOPMIN {ns}pq:tickets 1'])).pass).toBe(true);
+  });
+
+  it('at the prompt, hand-typed SADDs are "not yet: … you typed members … yourself"; a SINTERSTORE/SDIFFSTORE then passes', async () => {
+    const { step, notYet } = await asLearner('ex-sets', [
+      'SADD {ns}likes:both ben dara',
+      'SADD {ns}likes:rust-only ana chen',
+      'SINTERSTORE {ns}likes:both {ns}likes:rust {ns}likes:go',
+      'SDIFFSTORE {ns}likes:rust-only {ns}likes:rust {ns}likes:go',
+    ]);
+    expect(notYet[1]).toMatch(
+      /not yet: expected lc:likes:both stored by SINTERSTORE, computed by Redis, found you typed members into lc:likes:both yourself \(SADD lc:likes:both ben dara\)/,
+    );
+    expect(notYet[2]).toMatch(/you typed members into lc:likes:rust-only yourself/);
+    expect(step).toMatchObject({ passed: true, points: 3 });
+  });
+
+  it('at the prompt, an empty MULTI/EXEC after the fact is "not yet: … outside MULTI/EXEC"; redoing it from the start passes', async () => {
+    const { step, notYet } = await asLearner('ex-multi-transfer', [
+      'DECRBY {ns}account:carol 30',
+      'INCRBY {ns}account:dave 30',
+      'MULTI',
+      'EXEC',
+      'SET {ns}account:carol 100',
+      'SET {ns}account:dave 20',
+      'MULTI',
+      'DECRBY {ns}account:carol 30',
+      'INCRBY {ns}account:dave 30',
+      'EXEC',
+    ]);
+    expect(notYet[2]).toMatch(
+      /not yet: expected .*queued after MULTI and run together by EXEC, found you ran DECRBY lc:account:carol 30 outside MULTI\/EXEC/,
+    );
+    expect(step).toMatchObject({ passed: true, points: 3 });
   });
 });
 

@@ -2,8 +2,9 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createContext, type OwnedContext } from '../src/lessons/engine/context.js';
-import type { CheckResult, ExerciseStep } from '../src/lessons/engine/types.js';
-import { ecommerceLesson } from '../src/lessons/ecommerce.js';
+import { runLesson } from '../src/lessons/engine/runner.js';
+import type { CheckResult, ExerciseStep, Lesson } from '../src/lessons/engine/types.js';
+import { ecommerceLesson, RATE_GAP_KEY } from '../src/lessons/ecommerce.js';
 import { addVisitors, funnelReport, recordVisit } from '../src/patterns/ecommerce-analytics.js';
 import { mulberry32 as seededRandom } from '../src/util/random.js';
 import { cacheAside, cacheAsideWithLock, hitRatio, jitteredTtl, SlowProductDb, type Product } from '../src/patterns/ecommerce-cache.js';
@@ -16,6 +17,7 @@ import {
   fixedWindowHit,
   fixedWindowHitMulti,
   fixedWindowNaive,
+  fixedWindowSetNxThenIncr,
   recordFailedLogin,
   windowKey,
 } from '../src/patterns/ecommerce-rate-limit.js';
@@ -23,6 +25,7 @@ import { recordView } from '../src/patterns/ecommerce-recently-viewed.js';
 import { versionAtLeast } from '../src/redis/capabilities.js';
 import type { Sandbox } from '../src/redis/sandbox.js';
 import { tokenize } from '../src/redis/tokenize.js';
+import type { LineReader } from '../src/ui/line-reader.js';
 import { openPrivateSandbox, openSandbox } from './helpers.js';
 
 const NS = 'ecom:';
@@ -117,16 +120,14 @@ describe('product cache', () => {
 
     const db = new SlowProductDb(30, CATALOGUE);
     const results = await Promise.all(
-      pool
-        .slice(0, 30)
-        .map((c) =>
-          cacheAsideWithLock(c, k('product:P2'), () => db.load('P2'), {
-            ttlSeconds: 60,
-            lockKey: k('lock:product:P2'),
-            lockMs: 2000,
-            maxWaitMs: 5000,
-          }),
-        ),
+      pool.slice(0, 30).map((c) =>
+        cacheAsideWithLock(c, k('product:P2'), () => db.load('P2'), {
+          ttlSeconds: 60,
+          lockKey: k('lock:product:P2'),
+          lockMs: 2000,
+          maxWaitMs: 5000,
+        }),
+      ),
     );
     expect(db.loads).toBe(1);
     expect(results.every((r) => r.value?.id === 'P2')).toBe(true);
@@ -191,6 +192,19 @@ describe('rate limiting', () => {
     const healed = await fixedWindowHit(redis, k('rate:api:crash:1'), 5, 60);
     expect(healed.count).toBe(2);
     expect(healed.ttl).toBeGreaterThan(0);
+  });
+
+  it('SET … NX then INCR loses the TTL when the window ends between the two commands; MULTI + EXPIRE NX cannot', async () => {
+    const gap = await fixedWindowSetNxThenIncr(redis, k('rate:api:gap:1'), 5, 1, 5);
+    expect(gap).toEqual({ allowed: true, count: 1, ttl: -1 });
+    expect(await redis.ttl(k('rate:api:gap:1'))).toBe(-1);
+    if (!versionAtLeast(sb.target.version, '7.0.0')) return;
+    // The same 1 ms window, ended the same way, then the airtight version: it finds no TTL and sets one.
+    await redis.set(k('rate:api:gap:2'), '0', 'PX', 1, 'NX');
+    await new Promise((r) => setTimeout(r, 5));
+    const safe = await fixedWindowHitMulti(redis, k('rate:api:gap:2'), 5, 60);
+    expect(safe.count).toBe(1);
+    expect(safe.ttl).toBeGreaterThan(0);
   });
 
   it('MULTI + EXPIRE NX counts and sets the TTL once (Redis 7.0+)', async () => {
@@ -346,17 +360,60 @@ describe('the lesson’s exercise checks reject wrong answers', () => {
     expect(wrongAmount.pass).toBe(false);
   });
 
-  it('rate window: INCR then EXPIRE reaches the same state but fails (the counter was born without a TTL)', async () => {
+  it('rate window: INCR then EXPIRE, and SET … NX then INCR, reach the same state but fail (two commands); MULTI + EXPIRE NX passes', async () => {
     const r = await attempt('rate-window', ['INCR {ns}rate:api:k-42:28500000', 'EXPIRE {ns}rate:api:k-42:28500000 60']);
     expect(r.pass).toBe(false);
-    expect(r.actual).toContain('INCR');
+    expect(r.actual).toContain('INCR and EXPIRE ran as two commands');
+    const setNx = await attempt('rate-window', ['SET {ns}rate:api:k-42:28500000 0 EX 60 NX', 'INCR {ns}rate:api:k-42:28500000']);
+    expect(setNx.pass).toBe(false);
+    expect(setNx.actual).toContain('SET … NX and INCR ran as two commands');
     const restarted = await attempt('rate-window', [
       'INCR {ns}rate:api:k-42:28500000',
       'UNLINK {ns}rate:api:k-42:28500000',
-      'SET {ns}rate:api:k-42:28500000 0 EX 60 NX',
+      'MULTI',
       'INCR {ns}rate:api:k-42:28500000',
+      'EXPIRE {ns}rate:api:k-42:28500000 60 NX',
+      'EXEC',
     ]);
-    expect(restarted.pass).toBe(true);
+    expect(restarted).toMatchObject({ pass: true });
+    const script = await attempt('rate-window', [
+      `EVAL "local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('EXPIRE', KEYS[1], 60) end return n" 1 {ns}rate:api:k-42:28500000`,
+    ]);
+    expect(script).toMatchObject({ pass: true });
+  });
+
+  it('inventory: a script that decrements without checking is tried with 1 unit left and fails; the real keys are left as they were', async () => {
+    const unchecked = await attempt('inventory-reserve', [
+      `EVAL "redis.call('DECRBY', KEYS[1], ARGV[1]) return redis.call('HSET', KEYS[2], ARGV[2], ARGV[1])" 2 {ns}inventory:PROD-9 {ns}reservations:PROD-9 2 order-1001`,
+    ]);
+    expect(unchecked.pass).toBe(false);
+    expect(unchecked.actual).toMatch(/with 1 unit left, your script reserved anyway \(stock -1\)/);
+    expect(await lsb.admin.get('ecomlesson:inventory:PROD-9')).toBe('3');
+    expect(await lsb.admin.hgetall('ecomlesson:reservations:PROD-9')).toEqual({ 'order-1001': '2' });
+    expect(await lsb.admin.exists('ecomlesson:inventory:PROD-9:probe', 'ecomlesson:reservations:PROD-9:probe')).toBe(0);
+    const checked = await attempt('inventory-reserve', [
+      `EVAL "if tonumber(redis.call('GET', KEYS[1])) < tonumber(ARGV[1]) then return -1 end redis.call('DECRBY', KEYS[1], ARGV[1]) return redis.call('HSET', KEYS[2], ARGV[2], ARGV[1])" 2 {ns}inventory:PROD-9 {ns}reservations:PROD-9 2 order-1001`,
+    ]);
+    expect(checked).toMatchObject({ pass: true });
+  });
+
+  it('cache search: a SET … NX EX after SET … NX + EXPIRE does nothing and does not count', async () => {
+    const r = await attempt('cache-search', [
+      `SET {ns}search:desk-lamp:page:1 '["PROD-12","PROD-31"]' NX`,
+      'EXPIRE {ns}search:desk-lamp:page:1 300',
+      `SET {ns}search:desk-lamp:page:1 '["PROD-12","PROD-31"]' EX 300 NX`,
+    ]);
+    expect(r.pass).toBe(false);
+    expect(r.actual).toContain('created by SET … NX with no expiry');
+  });
+
+  it('stores: distances typed back in by hand fail, naming the server-side command', async () => {
+    const stores = await attempt('stores-near-me', [
+      'ZADD {ns}stores:near-user-7 0.5938 alexanderplatz 2.2784 potsdamer-platz 2.3387 kreuzberg 2.4500 prenzlauer-berg',
+    ]);
+    expect(stores.pass).toBe(false);
+    expect(stores.actual).toContain('you typed the result in with ZADD');
+    expect(stores.expected).toContain('GEOSEARCHSTORE');
   });
 
   it('stores: GEOSEARCHSTORE without STOREDIST fails (the scores are geohashes)', async () => {
@@ -376,5 +433,51 @@ describe('the lesson’s exercise checks reject wrong answers', () => {
   it('notifications: approximate trimming leaves more than 5 entries and fails', async () => {
     const r = await attempt('notify-stream', ['XADD {ns}notifications:user-7 MAXLEN ~ 5 * type shipped order 1001']);
     expect(r.pass).toBe(false);
+  });
+});
+
+/** A learner typing `lines`, one per prompt. */
+function typed(lines: string[]): LineReader {
+  const queue = [...lines];
+  return { tty: false, next: async () => (queue.length ? queue.shift()! : null), close() {} };
+}
+
+const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');
+
+function only(...ids: string[]): Lesson {
+  return { ...ecommerceLesson, steps: ecommerceLesson.steps.filter((s) => ids.includes(s.id)) };
+}
+
+describe('the rate limit, as a learner meets it', () => {
+  it('the lesson shows SET … PX 1 NX then INCR leaving a counter with no TTL, on the real server', async () => {
+    const lines: string[] = [];
+    await runLesson(only('rate-limit'), sb, { mode: 'auto', out: (l) => lines.push(plain(l)) });
+    const out = lines.join('\n');
+    const key = k(RATE_GAP_KEY);
+    expect(out).toContain(`SET ${key} 0 PX 1 NX`);
+    expect(out).toMatch(new RegExp(`TTL ${key}\\s+\\(integer\\) -1`));
+    expect(out).toContain('count 1, TTL -1: the window ended between the two commands');
+    expect(await redis.get(key)).toBe('1');
+    expect(await redis.ttl(key)).toBe(-1);
+    await sb.reset(ecommerceLesson.id);
+  });
+
+  it('typing SET … EX 60 NX then INCR is refused with the reason, and MULTI + INCR + EXPIRE NX earns the points', async () => {
+    if (!versionAtLeast(sb.target.version, '7.0.0')) return;
+    const key = k('rate:api:k-42:28500000');
+    const lines: string[] = [];
+    const result = await runLesson(only('rate-window'), sb, {
+      mode: 'stdin',
+      input: typed([`SET ${key} 0 EX 60 NX`, `INCR ${key}`, `UNLINK ${key}`, 'MULTI', `INCR ${key}`, `EXPIRE ${key} 60 NX`, 'EXEC']),
+      out: (l) => lines.push(plain(l).replace(/\n\s*/g, ' ')),
+    });
+    // After the INCR the state is right (1, TTL 60): the "not yet" line is about how it was made.
+    const twoCommands = lines.find((l) => l.includes('not yet:') && l.includes('SET … NX and INCR ran as two commands'));
+    expect(twoCommands).toContain(`expected INCR and EXPIRE … NX on ${key} in one MULTI … EXEC, or in one script`);
+    expect(twoCommands).toContain('INCR recreates it with no TTL');
+    const ex = result.steps.find((s) => s.id === 'rate-window')!;
+    expect(ex).toMatchObject({ passed: true, points: 2 });
+    expect(await redis.ttl(key)).toBeGreaterThan(0);
+    await sb.reset(ecommerceLesson.id);
   });
 });

@@ -1,14 +1,17 @@
 // The simple lesson's own checks and patterns against a real server: wrong answers fail, right ones pass, races race.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createContext, type OwnedContext } from '../src/lessons/engine/context.js';
-import type { CheckResult, ExerciseStep, RaceStep } from '../src/lessons/engine/types.js';
+import { runLesson, type StepResult } from '../src/lessons/engine/runner.js';
+import type { CheckResult, ExerciseStep, Lesson, RaceStep } from '../src/lessons/engine/types.js';
 import { simpleLesson } from '../src/lessons/simple.js';
 import { watchExpiry } from '../src/patterns/simple-expiry-watch.js';
 import { bumpJsonField } from '../src/patterns/simple-json-doc.js';
 import { scanAll } from '../src/patterns/simple-scan.js';
 import { extractKeys, isWrite } from '../src/redis/capabilities.js';
+import { endLearnerTurn, runLearnerCommand } from '../src/redis/learner-command.js';
 import type { Sandbox } from '../src/redis/sandbox.js';
 import { tokenize } from '../src/redis/tokenize.js';
+import type { LineReader } from '../src/ui/line-reader.js';
 import { openSandbox } from './helpers.js';
 
 const NS = 'ls:';
@@ -42,15 +45,39 @@ function race(id: string): RaceStep {
   return step;
 }
 
-/** What the runner does for a learner: the exercise's setup, then each typed line recorded in the history, then the check. */
+/**
+ * What the runner does for a learner: the exercise's setup, then each typed line through the learner's command path
+ * (MULTI held until EXEC, as at the prompt) and recorded in the history, then the check.
+ */
 async function attempt(id: string, lines: string[], before?: () => Promise<void>): Promise<CheckResult> {
   const step = exercise(id);
   ctx.history.length = 0;
   if (typeof step.setup === 'function') await step.setup(ctx);
   else for (const line of step.setup ?? []) await sb.exec(tokenize(sb.expand(line)), simpleLesson.id);
   await before?.();
-  for (const line of lines) ctx.history.push(await sb.exec(tokenize(sb.expand(line)), simpleLesson.id));
-  return step.check(ctx);
+  for (const line of lines) {
+    const r = await runLearnerCommand(sb, sb.expand(line), { scope: simpleLesson.id, confirm: async () => true });
+    if (r.status === 'ran') ctx.history.push(r.record);
+  }
+  const result = await step.check(ctx);
+  await endLearnerTurn(sb);
+  return result;
+}
+
+/** A learner typing `lines` at the exercise's prompt, one per prompt; then input ends. */
+function scripted(lines: string[]): LineReader {
+  const queue = [...lines];
+  return { tty: false, next: async () => queue.shift() ?? null, close() {} };
+}
+
+/** Runs one exercise the way `redis-learn lesson simple` does at a prompt; returns its result and the "not yet" lines. */
+async function asLearner(id: string, lines: string[]): Promise<{ step: StepResult | undefined; completed: boolean; notYet: string[] }> {
+  const lesson: Lesson = { ...simpleLesson, steps: [exercise(id)] };
+  const out: string[] = [];
+  const r = await runLesson(lesson, sb, { mode: 'interactive', input: scripted(lines.map((l) => sb.expand(l))), out: (l) => out.push(l) });
+  // Feedback is wrapped to the terminal: join its lines back for matching.
+  const plain = out.map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').replace(/\n\s*/g, ' '));
+  return { step: r.steps[0], completed: r.completed, notYet: plain.filter((l) => l.includes('not yet:')) };
 }
 
 describe('simple lesson exercises', () => {
@@ -131,6 +158,64 @@ describe('simple lesson exercises', () => {
     expect(swap.actual).toContain('old-7f3a');
     expect((await attempt('rotate-token', ['GETSET {ns}api:token new-91bc'])).pass).toBe(true);
   });
+
+  it('the mistakes each exercise teaches against fail, and say what was wrong', async () => {
+    const cases: [string, string[], RegExp][] = [
+      ['visits-ttl', ['INCR {ns}visits', 'EXPIRE {ns}visits 60'], /2 commands, so for a moment .*visits had no expiry/],
+      ['visits-ttl', ['SET {ns}visits 1 PX 60'], /PX counts milliseconds/],
+      ['visits-ttl', ['MULTI', 'SET {ns}visits 1', 'EXPIRE {ns}visits 60', 'EXEC'], /one SET … EX does it without a transaction/],
+      ['nx-lock', ['MULTI', 'SETNX {ns}lock:report worker-1', 'EXPIRE {ns}lock:report 10', 'EXEC'], /extending another worker's lock/],
+      ['nx-lock', ['SETNX {ns}lock:report worker-1', 'EXPIRE {ns}lock:report 10'], /a crash between the two leaves .* locked forever/],
+      ['nx-lock', ['EXISTS {ns}lock:report', 'SET {ns}lock:report worker-1 EX 10'], /without NX/],
+      ['atomic-counter', ['INCR {ns}downloads', 'SET {ns}downloads 46'], /you wrote the number yourself \(SET/],
+      ['atomic-counter', ['DEL {ns}downloads', 'INCRBY {ns}downloads 46'], /you deleted it/],
+      ['persist', ['SET {ns}session:42 alice', 'PERSIST {ns}session:42'], /you rewrote the value with SET/],
+      ['keep-ttl', ['SET {ns}cart:77 items=3', 'EXPIRE {ns}cart:77 900'], /EXPIRE gives it a fresh expiry/],
+      ['keep-ttl', ['SET {ns}cart:77 items=3 EX 900'], /fresh expiry/],
+      ['mset', ['MSET {ns}config:theme dark {ns}config:lang en', 'SET {ns}config:tz UTC'], /2 commands \(MSET, SET\)/],
+      ['rotate-token', ['GETDEL {ns}api:token', 'SET {ns}api:token new-91bc'], /in two commands/],
+    ];
+    for (const [id, lines, found] of cases) {
+      const r = await attempt(id, lines);
+      expect({ id, lines, pass: r.pass }).toEqual({ id, lines, pass: false });
+      expect(r.actual).toMatch(found);
+    }
+  });
+
+  it('correct alternatives pass: GETEX … PERSIST, INCRBY inside MULTI, and a retyped setup to start over', async () => {
+    expect((await attempt('persist', ['GETEX {ns}session:42 PERSIST'])).pass).toBe(true);
+    expect((await attempt('atomic-counter', ['MULTI', 'INCRBY {ns}downloads 2', 'INCRBY {ns}downloads 3', 'EXEC'])).pass).toBe(true);
+    // A discarded transaction ran nothing: its queued SET does not count against the learner.
+    expect((await attempt('atomic-counter', ['MULTI', 'SET {ns}downloads 46', 'DISCARD', 'INCRBY {ns}downloads 5'])).pass).toBe(true);
+    expect((await attempt('persist', ['SET {ns}session:42 alice', 'SET {ns}session:42 alice EX 600', 'PERSIST {ns}session:42'])).pass).toBe(
+      true,
+    );
+    expect(
+      (await attempt('keep-ttl', ['SET {ns}cart:77 items=3', 'SET {ns}cart:77 items=2 EX 900', 'SET {ns}cart:77 items=3 KEEPTTL'])).pass,
+    ).toBe(true);
+  });
+
+  it('at the prompt, SET then PERSIST is "not yet: … you rewrote the value with SET"; retyping the setup starts over', async () => {
+    const { step, notYet } = await asLearner('persist', [
+      'SET {ns}session:42 alice',
+      'PERSIST {ns}session:42',
+      'SET {ns}session:42 alice EX 600',
+      'PERSIST {ns}session:42',
+    ]);
+    expect(notYet[0]).toMatch(
+      /not yet: expected .*made permanent with PERSIST, its value never rewritten, found you rewrote the value with SET ls:session:42 alice/,
+    );
+    expect(notYet[1]).toMatch(/you rewrote the value with SET/);
+    expect(notYet).toHaveLength(3);
+    expect(step).toMatchObject({ passed: true, points: 2 });
+  });
+
+  it('at the prompt, GET then SET on the counter is "not yet: … you wrote the number yourself"', async () => {
+    const { completed, notYet } = await asLearner('atomic-counter', ['GET {ns}downloads', 'SET {ns}downloads 46']);
+    expect(notYet.at(-1)).toMatch(/not yet: expected .*INCRBY.*, found you wrote the number yourself \(SET ls:downloads 46\)/);
+    // Input ended without the exercise passing.
+    expect(completed).toBe(false);
+  });
 });
 
 describe('simple lesson races', () => {
@@ -204,7 +289,8 @@ describe('simple lesson shape', () => {
     const declared = simpleLesson.keys.map((k) => new RegExp(`^${NS}${k.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`));
     const written: string[] = [];
     for (const s of simpleLesson.steps) {
-      const lines = s.kind === 'run' ? s.commands : s.kind === 'exercise' ? [...s.solution, ...(Array.isArray(s.setup) ? s.setup : [])] : [];
+      const lines =
+        s.kind === 'run' ? s.commands : s.kind === 'exercise' ? [...s.solution, ...(Array.isArray(s.setup) ? s.setup : [])] : [];
       for (const line of lines) {
         const args = tokenize(sb.expand(line));
         if (isWrite(sb.table, args)) written.push(...extractKeys(sb.table, args));

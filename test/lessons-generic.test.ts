@@ -1,4 +1,4 @@
-// Every lesson in the registry: each exercise's starting state fails its check, its solution passes,
+// Every lesson in the registry: each exercise's starting state and each of its `wrong` attempts fail its check, its solution passes,
 // --auto scores full marks, atomic race variants lose nothing, and reset leaves no key behind.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LESSONS } from '../src/lessons/index.js';
@@ -39,6 +39,8 @@ describe('the lesson registry', () => {
         expect(s.solution.length).toBeGreaterThan(0);
         expect(s.hints[0].length).toBeGreaterThan(0);
         expect(s.hints[1].length).toBeGreaterThan(0);
+        // The mistake the exercise is about, typed as a learner would; the run below proves it does not pass.
+        expect({ exercise: s.id, wrong: (s.wrong ?? []).length > 0 }).toEqual({ exercise: s.id, wrong: true });
       }
     }
   });
@@ -57,10 +59,23 @@ describe.each(LESSONS.map((l) => [l.id, l] as const))('lesson %s', (_id, lesson)
     for (const ex of exercises) {
       expect({ exercise: ex.id, passedBeforeSolution: ex.passedBeforeSolution }).toEqual({ exercise: ex.id, passedBeforeSolution: false });
       expect({ exercise: ex.id, passed: ex.passed }).toEqual({ exercise: ex.id, passed: true });
+      for (const w of ex.wrongAttempts ?? []) {
+        expect({ exercise: ex.id, wrong: w.attempt, passed: w.passed, found: w.actual }).toMatchObject({
+          exercise: ex.id,
+          wrong: w.attempt,
+          passed: false,
+        });
+      }
+      expect({ exercise: ex.id, wrongTried: (ex.wrongAttempts ?? []).length > 0 }).toEqual({ exercise: ex.id, wrongTried: true });
     }
     for (const race of result.steps.filter((s) => s.kind === 'race')) {
       for (const row of race.race ?? []) {
-        if (row.atomic) expect({ race: race.id, variant: row.label, actual: row.actual }).toEqual({ race: race.id, variant: row.label, actual: row.expected });
+        if (row.atomic)
+          expect({ race: race.id, variant: row.label, actual: row.actual }).toEqual({
+            race: race.id,
+            variant: row.label,
+            actual: row.expected,
+          });
       }
     }
     expect(result.completed).toBe(true);

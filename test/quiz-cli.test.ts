@@ -9,6 +9,7 @@ import type { Progress } from '../src/progress/store.js';
 import { bankEntries } from '../src/quiz/bank.js';
 import { TOPICS } from '../src/quiz/bank/index.js';
 import { normaliseReply } from '../src/quiz/grading.js';
+import { optionOrder, shownCorrect, shownOptions } from '../src/quiz/option-order.js';
 import { selectRound } from '../src/quiz/select.js';
 import type { Question } from '../src/quiz/types.js';
 import { CLI, ROOT, runCli, serverUrl, tempConfigHome } from './helpers.js';
@@ -44,10 +45,11 @@ afterAll(async () => {
 
 const ns = (s: string) => s.replaceAll('{ns}', NS);
 
-function rightAnswer(q: Question): string {
+/** The right answer as the round with this seed shows it (choice options are shuffled per question). */
+function rightAnswer(q: Question, seed: number): string {
   switch (q.kind) {
     case 'choice':
-      return q.options.flatMap((o, i) => (o.correct ? [i + 1] : [])).join(',');
+      return shownCorrect(q, optionOrder(q, seed)).join(',');
     case 'command':
       return q.answer.map(ns).join(' ; ');
     case 'predict':
@@ -57,10 +59,10 @@ function rightAnswer(q: Question): string {
   }
 }
 
-function wrongAnswer(q: Question): string {
+function wrongAnswer(q: Question, seed: number): string {
   switch (q.kind) {
     case 'choice':
-      return String(q.options.findIndex((o) => !o.correct) + 1);
+      return String(optionOrder(q, seed).findIndex((i) => !q.options[i]!.correct) + 1);
     case 'command':
       return q.wrong.map(ns).join(' ; ');
     case 'predict':
@@ -112,7 +114,7 @@ describe('a piped round', () => {
   const asked = round(5, 1);
 
   it('grades five right answers as right and prints one JSON object', async () => {
-    const input = asked.map(rightAnswer).join('\n') + '\n';
+    const input = asked.map((q) => rightAnswer(q, 1)).join('\n') + '\n';
     const r = await runCli(['quiz', '--count', '5', '--seed', '1', '--json', ...common], { env, input });
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as {
@@ -121,9 +123,15 @@ describe('a piped round', () => {
       score: number;
       seed: number;
       completed: boolean;
-      questions: { id: string; correct: boolean; expected: string; actual?: string }[];
+      questions: { id: string; correct: boolean; expected: string; actual?: string; options?: string[] }[];
     };
     expect(out.questions.map((q) => q.id)).toEqual(asked.map((q) => q.id));
+    // Choice questions report their options in the order they were shown, which the typed numbers refer to.
+    for (const [i, q] of asked.entries()) {
+      if (q.kind !== 'choice') continue;
+      expect(out.questions[i]!.options).toEqual(shownOptions(q, optionOrder(q, 1)).map((o) => ns(o.text)));
+      expect(out.questions[i]!.expected).toBe(rightAnswer(q, 1));
+    }
     expect(out.questions.filter((q) => !q.correct)).toEqual([]);
     expect(out).toMatchObject({ asked: 5, correct: 5, score: 100, seed: 1, completed: true });
     const p = JSON.parse(readFileSync(join(home, 'redis-learn', 'progress.json'), 'utf8')) as Progress;
@@ -132,18 +140,54 @@ describe('a piped round', () => {
     expect(p.quiz.rounds[0]).toMatchObject({ asked: 5, correct: 5 });
   });
 
-  it('asks unseen questions in --review when nothing is due', async () => {
-    const r = await runCli(['quiz', '--review', '--count', '3', '--seed', '2', '--json', ...common], { env, input: 'x\nx\nx\n' });
+  it('says in one line that nothing is due in --review, and when the next card is, without starting a quiz', async () => {
+    const r = await runCli(['quiz', '--review', '--count', '3', '--seed', '2', ...common], { env, input: 'x\nx\nx\n' });
     expect(r.code, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout) as { review: boolean; questions: { id: string }[] };
-    expect(out.review).toBe(true);
-    expect(out.questions).toHaveLength(3);
-    for (const q of out.questions) expect(asked.map((a) => a.id)).not.toContain(q.id);
+    // The five answers above were right, so every card is due in days.
+    expect(r.stdout.trim()).toMatch(/^Nothing is due for review; next card due in \d+ days? \(.+\)\.$/);
+    expect(r.stdout).not.toMatch(/Question 1/);
+    const j = await runCli(['quiz', '--review', '--json', ...common], { env, input: '' });
+    expect(j.code, j.stderr).toBe(0);
+    expect(JSON.parse(j.stdout)).toMatchObject({ review: true, asked: 0, questions: [], due: 0 });
+    expect(j.stderr).toMatch(/^Nothing is due for review; next card due in/);
+    const none = await runCli(['quiz', '--review', ...common], { env: { XDG_CONFIG_HOME: tempConfigHome() }, input: '' });
+    expect(none.stdout.trim()).toMatch(/^Nothing is due for review: no review cards yet/);
+  });
+
+  it('shows the options in the seeded order, the same for the same seed', async () => {
+    const filter = { topic: 'fundamentals', level: 'beginner' as const };
+    const first = (seed: number) => selectRound(emptyProgress(), { filter, count: 1, seed })[0]!;
+    const seed = [1, 2, 3, 4, 5, 6, 7, 8, 9].find((n) => {
+      const it = first(n);
+      return it.type === 'question' && it.entry.question.kind === 'choice';
+    })!;
+    const item = first(seed);
+    const q = (item.type === 'question' ? item.entry.question : null) as Question & { kind: 'choice' };
+    const shown = (out: string) => out.split('\n').filter((l) => /^ {4}\d+\. /.test(l));
+    const run = () =>
+      runCli(['quiz', '--count', '1', '--seed', String(seed), '--topic', filter.topic, '--level', filter.level, ...common], {
+        env: { XDG_CONFIG_HOME: tempConfigHome() },
+        input: `${rightAnswer(q, seed)}\n`,
+      });
+    const [a, b] = [await run(), await run()];
+    expect(a.code, a.stderr).toBe(0);
+    expect(shown(a.stdout)).toEqual(shown(b.stdout));
+    // Each printed option (its first line: long ones wrap) starts the bank option expected at that position.
+    const printed = shown(a.stdout).map((l) => l.replace(/^ {4}\d+\. /, ''));
+    const want = shownOptions(q, optionOrder(q, seed)).map((o) => ns(o.text));
+    expect(printed).toHaveLength(want.length);
+    for (const [i, line] of printed.entries()) expect(want[i]!.startsWith(line), `${line} / ${want[i]}`).toBe(true);
+    expect(a.stdout).toMatch(/Score 1\/1/);
+    expect(a.stdout).toMatch(/Redis interview quiz · 1 question · seed/);
   });
 
   it('grades wrong answers as wrong, stops at end of input and still prints the summary', async () => {
     const other = tempConfigHome();
-    const input = asked.slice(0, 2).map(wrongAnswer).join('\n') + '\n';
+    const input =
+      asked
+        .slice(0, 2)
+        .map((q) => wrongAnswer(q, 1))
+        .join('\n') + '\n';
     const r = await runCli(['quiz', '--count', '5', '--seed', '1', ...common], { env: { XDG_CONFIG_HOME: other }, input });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`Question 1/5`);

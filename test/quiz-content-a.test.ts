@@ -13,7 +13,16 @@ import { openPrivateSandbox } from './helpers.js';
 const NS = 'qa:';
 const SCOPE = 'quiz';
 
-const MINE = ['fundamentals', 'data-types', 'expiry-eviction', 'persistence', 'replication-sentinel', 'cluster', 'transactions-lua', 'pipelining-performance'];
+const MINE = [
+  'fundamentals',
+  'data-types',
+  'expiry-eviction',
+  'persistence',
+  'replication-sentinel',
+  'cluster',
+  'transactions-lua',
+  'pipelining-performance',
+];
 const TOPICS: Topic[] = BANK.filter((t) => MINE.includes(t.id));
 
 let sb: Sandbox;

@@ -59,6 +59,30 @@ describe('predicted replies', () => {
     expect(gradePredict(wrongType, 'OK')).toBe(false);
   });
 
+  it('accepts the short form of an error inside an array, element by element', () => {
+    const exec = '1) OK 2) (error) WRONGTYPE Operation against a key holding the wrong kind of value';
+    expect(gradePredict(exec, exec)).toBe(true);
+    expect(gradePredict(exec, '1) OK 2) (error) WRONGTYPE')).toBe(true);
+    expect(gradePredict(exec, 'OK (error) WRONGTYPE')).toBe(true);
+    expect(gradePredict(exec, 'OK WRONGTYPE')).toBe(true);
+    expect(gradePredict(exec, '1) OK 2) WRONGTYPE Operation against a key')).toBe(true);
+    // The other elements and the error code still have to be right, in order.
+    expect(gradePredict(exec, 'OK')).toBe(false);
+    expect(gradePredict(exec, 'WRONGTYPE')).toBe(false);
+    expect(gradePredict(exec, 'WRONGTYPE OK')).toBe(false);
+    expect(gradePredict(exec, 'OK (error) ERR')).toBe(false);
+    expect(gradePredict(exec, '(integer) 1 WRONGTYPE')).toBe(false);
+    expect(gradePredict(exec, 'OK WRONGTYPE nonsense')).toBe(false);
+    // An error between other elements, with the message cut at any word.
+    const middle = '1) (integer) 1 2) (error) ERR value is not an integer or out of range 3) "b"';
+    expect(gradePredict(middle, '1 ERR b')).toBe(true);
+    expect(gradePredict(middle, '1) (integer) 1 2) (error) ERR value is not 3) "b"')).toBe(true);
+    expect(gradePredict(middle, '1 ERR')).toBe(false);
+    expect(gradePredict(middle, '1 b')).toBe(false);
+    // A string element that merely contains "(error)" is compared in full, not as an error.
+    expect(gradePredict('1) "(error) WRONGTYPE x" 2) OK', '"(error) WRONGTYPE" OK')).toBe(false);
+  });
+
   it('normalises to a canonical form', () => {
     expect(normaliseReply('(integer) 2')).toBe('2');
     expect(normaliseReply('(empty array)')).toBe('empty');

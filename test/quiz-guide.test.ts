@@ -20,6 +20,14 @@ describe('guide and bank are one source', () => {
     expect(onDisk).toBe(fresh);
   });
 
+  it('says where proof lines run when it is not the REPL, and keeps REPL lines in the namespace', () => {
+    const guide = generateGuide(TOPICS);
+    expect(guide).toContain('Try it in a shell (redis-cli and redis-benchmark come with redis-server):\n\n```sh\nredis-cli --latency');
+    expect(guide).toContain('Try it against a Sentinel (redis-cli -p 26379):\n\n```redis\nSENTINEL CKQUORUM mymaster');
+    expect(guide).toContain('Try it on a Redis Cluster (redis-cli -c):\n\n```redis\nCLUSTER KEYSLOT user:42');
+    expect(guide).toContain('Try it:\n\n```redis\nSET learn:k v\nTTL learn:k');
+  });
+
   it('lists every bank question in the guide', () => {
     const guide = generateGuide(TOPICS);
     for (const t of TOPICS) {

@@ -6,11 +6,14 @@ import type { CardState } from '../src/progress/store.js';
 import type { Sandbox } from '../src/redis/sandbox.js';
 import { LESSONS } from '../src/lessons/index.js';
 import type { Progress } from '../src/progress/store.js';
-import { pipedInput } from '../src/quiz/input.js';
+import { findEntry } from '../src/quiz/bank.js';
+import { pipedInput, type QuizInput } from '../src/quiz/input.js';
 import { missedCardId, recordMissedExercise } from '../src/quiz/missed.js';
 import { runRound, summaryLines, type RoundResult } from '../src/quiz/runner.js';
 import { selectRound, type RoundItem } from '../src/quiz/select.js';
-import { FIXTURE_TOPICS } from './fixtures/quiz-topics.js';
+import { optionOrder, shownCorrect } from '../src/quiz/option-order.js';
+import type { ChoiceQuestion, PredictQuestion } from '../src/quiz/types.js';
+import { FIXTURE_TOPICS, alpha, beta } from './fixtures/quiz-topics.js';
 import { openSandbox } from './helpers.js';
 
 const NS = 'quiztest:run:';
@@ -56,10 +59,24 @@ async function round(
 }
 
 const ORDER = ['alpha-choice-one', 'alpha-command', 'alpha-predict', 'beta-choice-many', 'beta-open', 'beta-predict-error'];
+const ONE = alpha.questions[0] as ChoiceQuestion;
+const MANY = beta.questions[0] as ChoiceQuestion;
+
+/** The right pick as the round shows the options (shuffled from the round's seed, 1 here). */
+const right = (q: ChoiceQuestion, seed = 1): string => shownCorrect(q, optionOrder(q, seed)).join(',');
+/** A wrong single pick, as shown. */
+const wrong = (q: ChoiceQuestion, seed = 1): string => String(optionOrder(q, seed).findIndex((i) => !q.options[i]!.correct) + 1);
 
 describe('a piped round', () => {
   it('grades right answers of every kind as right and schedules each card', async () => {
-    const { result, cards, lines } = await round(ORDER, ['1', `SET ${NS}visits 1 EX 60`, '(integer) 7', '3,1', 'good', 'WRONGTYPE']);
+    const { result, cards, lines } = await round(ORDER, [
+      right(ONE),
+      `SET ${NS}visits 1 EX 60`,
+      '(integer) 7',
+      right(MANY),
+      'good',
+      'WRONGTYPE',
+    ]);
     expect(result.questions.map((q) => [q.id, q.correct])).toEqual(ORDER.map((id) => [id, true]));
     expect(result).toMatchObject({ asked: 6, correct: 6, score: 100, completed: true, weakestTopic: undefined });
     expect(result.byTopic).toEqual({ alpha: { asked: 3, correct: 3 }, beta: { asked: 3, correct: 3 } });
@@ -73,7 +90,7 @@ describe('a piped round', () => {
   });
 
   it('grades wrong answers as wrong, shows expected vs actual, and names the weakest topic', async () => {
-    const { result, lines } = await round(ORDER, ['2', `SET ${NS}visits 1`, '6', '1', 'again', 'OK']);
+    const { result, lines } = await round(ORDER, [wrong(ONE), `SET ${NS}visits 1`, '6', right(MANY).split(',')[0]!, 'again', 'OK']);
     expect(result.questions.map((q) => q.correct)).toEqual([false, false, false, false, false, false]);
     const text = lines.join('\n');
     expect(text).toMatch(/expected quiztest:run:visits TTL 1\.\.60 s, found quiztest:run:visits TTL -1 \(no expiry\)/);
@@ -95,10 +112,81 @@ describe('a piped round', () => {
   });
 
   it('ends early at end of input and still reports what was answered', async () => {
-    const { result, cards } = await round(ORDER, ['1', `SET ${NS}visits 1 EX 60`]);
+    const { result, cards } = await round(ORDER, [right(ONE), `SET ${NS}visits 1 EX 60`]);
     expect(result).toMatchObject({ asked: 2, correct: 2, completed: false });
     expect(Object.keys(cards)).toHaveLength(2);
   });
+
+  it('never grades an empty self-grade from a pipe as good: it counts as again', async () => {
+    const { result, cards, lines } = await round(['beta-open'], ['']);
+    expect(result.questions[0]).toMatchObject({ correct: false, rating: 1 });
+    expect(cards['beta-open']!.lastGrade).toBe(1);
+    expect(lines.join('\n')).toMatch(/no grade given: counted as again/);
+  });
+
+  it('asks again at a terminal when the self-grade is empty, instead of taking a default', async () => {
+    const asked: string[] = [];
+    const grades = ['', '  ', 'hard'];
+    const input: QuizInput = {
+      interactive: true,
+      choice: async () => null,
+      text: async () => null,
+      draft: async () => true,
+      selfGrade: async (message) => {
+        asked.push(message);
+        return grades.shift() ?? null;
+      },
+      confirm: async () => false,
+      close: () => {},
+    };
+    const lines: string[] = [];
+    const result = await runRound({
+      items: itemsById(['beta-open']),
+      input,
+      seed: 1,
+      namespace: NS,
+      out: (l) => lines.push(l),
+      card: () => undefined,
+      saveCard: () => {},
+    });
+    expect(asked).toHaveLength(3);
+    expect(result.questions[0]).toMatchObject({ rating: 2, correct: true, answer: 'hard' });
+    expect(lines.join('\n')).toMatch(/pick a grade: again, hard, good or easy/);
+  });
+
+  it('shows the setup of a live question (dimmed, "given:") before asking it', async () => {
+    const { lines } = await round(['alpha-predict', 'beta-predict-error'], ['(integer) 7', 'WRONGTYPE']);
+    const text = lines.join('\n');
+    const given = text.indexOf('given:');
+    expect(given).toBeGreaterThan(-1);
+    expect(text.indexOf(`SET ${NS}n 5`)).toBeGreaterThan(given);
+    expect(text.indexOf(`SET ${NS}n 5`)).toBeLessThan(text.indexOf('What does the second INCR reply?'));
+    expect(text.indexOf(`SET ${NS}s hello`)).toBeLessThan(text.indexOf('What does LPUSH on a string reply?'));
+    // A question without setup shows no "given:".
+    const plain = await round(['alpha-command'], [`SET ${NS}visits 1 EX 60`]);
+    expect(plain.lines.join('\n')).not.toContain('given:');
+  });
+
+  it.each(['system-design-sliding-log', 'pipelining-performance-hscan-small'])(
+    '%s shows the state the learner must reason about before the question',
+    async (id) => {
+      const entry = findEntry(id)!;
+      const q = entry.question as PredictQuestion;
+      expect(q.setup?.length).toBeGreaterThan(0);
+      const { result, lines } = await round([{ type: 'question', entry, due: false }], [q.answer]);
+      expect(result.questions[0]).toMatchObject({ id, correct: true });
+      const text = lines.join('\n');
+      const question = text.indexOf(q.question.split('\n')[0]!.slice(0, 40));
+      expect(question).toBeGreaterThan(0);
+      expect(text.indexOf('given:')).toBeGreaterThan(-1);
+      expect(text.indexOf('given:')).toBeLessThan(question);
+      for (const line of q.setup!) {
+        const at = text.indexOf(line.replaceAll('{ns}', NS));
+        expect(at, line).toBeGreaterThan(text.indexOf('given:'));
+        expect(at, line).toBeLessThan(question);
+      }
+    },
+  );
 
   it('treats an unreadable self-grade from a pipe as again', async () => {
     const { result, cards } = await round(['beta-open'], ['I think it is fast']);
@@ -123,7 +211,7 @@ describe('a piped round', () => {
   it("skips, without touching it, a question whose keys already exist and are not redis-learn's", async () => {
     await sb.admin.set(`${NS}n`, 'precious');
     try {
-      const { result, lines } = await round(['alpha-predict', 'alpha-choice-one'], ['1']); // a skipped question reads no line
+      const { result, lines } = await round(['alpha-predict', 'alpha-choice-one'], [right(ONE)]); // a skipped question reads no line
       expect(result.unavailable.map((u) => u.id)).toEqual(['alpha-predict']);
       expect(result).toMatchObject({ asked: 1, correct: 1 });
       expect(lines.join('\n')).toMatch(/skipped: .*already existed and was not created by redis-learn/);

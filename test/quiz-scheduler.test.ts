@@ -5,7 +5,8 @@ import type { Progress } from '../src/progress/store.js';
 import { recordMissedExercise, missedCardId } from '../src/quiz/missed.js';
 import { RELEARN_MS, isDue, newCard, retrievability, review, type Rating } from '../src/quiz/scheduler.js';
 import { selectRound } from '../src/quiz/select.js';
-import { dueCount, quizSummary } from '../src/quiz/summary.js';
+import { dueCount, nothingDueLine, quizSummary } from '../src/quiz/summary.js';
+import { TOPICS } from '../src/quiz/bank/index.js';
 import { FIXTURE_TOPICS } from './fixtures/quiz-topics.js';
 
 const DAY = 86_400_000;
@@ -95,7 +96,7 @@ describe('missed exercises, summary and review selection', () => {
     expect(p.quiz.cards[id]!.reps).toBe(2);
   });
 
-  it('asks due cards first in --review, most overdue first, then unseen questions', () => {
+  it('asks only due cards in --review, most overdue first, never unseen questions', () => {
     const p = emptyProgress();
     const later = new Date(T0.getTime() + 30 * DAY);
     p.quiz.cards['alpha-predict'] = { ...review(newCard(T0), 1, T0) };
@@ -105,12 +106,34 @@ describe('missed exercises, summary and review selection', () => {
     const now = new Date(T0.getTime() + DAY);
     const items = selectRound(p, { filter: {}, count: 10, review: true, seed: 1, now, topics: FIXTURE_TOPICS });
     const ids = items.map((it) => (it.type === 'missed' ? it.id : it.entry.question.id));
-    expect(ids.slice(0, 3)).toEqual(['beta-open', 'alpha-predict', missedCardId('simple', 'visits-ttl')]);
-    expect(ids).not.toContain('alpha-command');
-    expect(ids.slice(3).sort()).toEqual(['alpha-choice-one', 'beta-choice-many', 'beta-predict-error']);
+    expect(ids).toEqual(['beta-open', 'alpha-predict', missedCardId('simple', 'visits-ttl')]);
     // A topic filter leaves out missed exercises, which belong to no topic.
     const alpha = selectRound(p, { filter: { topic: 'alpha' }, count: 10, review: true, seed: 1, now, topics: FIXTURE_TOPICS });
     expect(alpha.every((it) => it.type === 'question' && it.entry.topic.id === 'alpha')).toBe(true);
+  });
+
+  it('has nothing to review when no card is due, and says when the next one is', () => {
+    const p = emptyProgress();
+    expect(nothingDueLine(p, {}, T0)).toBe(
+      'Nothing is due for review: no review cards yet (a card is made for each question you answer: redis-learn quiz).',
+    );
+    expect(selectRound(p, { filter: {}, count: 10, review: true, seed: 1, now: T0, topics: FIXTURE_TOPICS })).toEqual([]);
+    p.quiz.cards['alpha-predict'] = review(newCard(T0), 1, T0); // due again in 10 min
+    p.quiz.cards['beta-open'] = review(newCard(T0), 3, T0); // due in days
+    expect(selectRound(p, { filter: {}, count: 10, review: true, seed: 1, now: T0, topics: FIXTURE_TOPICS })).toEqual([]);
+    // The line reads the real bank's cards (as `quiz --review` does).
+    const [first, second] = TOPICS[0]!.questions;
+    const real = emptyProgress();
+    real.quiz.cards[first!.id] = review(newCard(T0), 1, T0);
+    real.quiz.cards[second!.id] = review(newCard(T0), 3, T0);
+    expect(nothingDueLine(real, {}, T0)).toMatch(/^Nothing is due for review; next card due in 10 min \(.+\)\.$/);
+    expect(nothingDueLine(real, { topic: TOPICS[1]!.id }, T0)).toMatch(
+      new RegExp(`^Nothing in ${TOPICS[1]!.id} is due for review: no review cards yet`),
+    );
+    // Ten minutes later the relearning card is due and the review asks it alone.
+    const later = new Date(T0.getTime() + RELEARN_MS);
+    const items = selectRound(p, { filter: {}, count: 10, review: true, seed: 1, now: later, topics: FIXTURE_TOPICS });
+    expect(items.map((it) => (it.type === 'question' ? it.entry.question.id : it.id))).toEqual(['alpha-predict']);
   });
 
   it('orders a normal round by seed, reproducibly', () => {

@@ -246,7 +246,8 @@ describe('replies from the server', () => {
 describe('key tables', () => {
   async function table(): Promise<string> {
     const keys = (await redis.keys(`${NS}*`)).sort();
-    const t = await keyTable(redis, keys, 100);
+    // Wide enough for every preview: this test is about escaping; fitting the width is test/screen.test.ts.
+    const t = await keyTable(redis, keys, 100, 240);
     expect(t).not.toBeNull();
     return t!;
   }

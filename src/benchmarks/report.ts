@@ -1,6 +1,6 @@
 // The benchmark's numbers: percentiles and ratios, one result per run, the table, the chart and the JSON object.
-import { renderTable } from '../ui/table.js';
-import { c } from '../ui/theme.js';
+import { renderTable, type ColumnSpec } from '../ui/table.js';
+import { c, terminalWidth } from '../ui/theme.js';
 import { barChart } from './chart.js';
 
 export interface BenchResult {
@@ -116,7 +116,29 @@ export function label(r: Pick<BenchResult, 'strategy' | 'batch'>): string {
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const fixed = (n: number | null, d: number) => (n === null ? '—' : n.toFixed(d));
 
-export function renderReport(report: BenchReport, unit: string): string {
+/**
+ * How the table gives way on a narrow terminal (see renderTable): what a learner compares (strategy, rate, speed-up,
+ * verified) stays; CPU, bytes, commands/s, p99, p50 and the ceiling share are hidden first, in that order.
+ */
+function benchColumns(showCeiling: boolean): ColumnSpec[] {
+  return [
+    { priority: 9, minWidth: 8 }, // strategy
+    { priority: 8 }, // batch
+    { priority: 9 }, // unit/s
+    { priority: 2, drop: true }, // commands/s
+    { priority: 5, drop: true }, // p50 ms
+    { priority: 3, drop: true }, // p99 ms
+    { priority: 0, drop: true }, // client CPU s
+    { priority: 0, drop: true }, // server CPU s
+    { priority: 8 }, // × sequential
+    { priority: 1, drop: true }, // B/record
+    ...(showCeiling ? [{ priority: 6, drop: true }] : []), // % ceiling
+    { priority: 9 }, // verified
+  ];
+}
+
+/** The table, the chart and the notes, fitted to `width` columns (default: the terminal's). */
+export function renderReport(report: BenchReport, unit: string, width = terminalWidth()): string {
   const { results, ceiling } = report;
   const seq = find(results, 'sequential');
   const showCeiling = ceiling !== null && report.workload === 'set';
@@ -153,7 +175,9 @@ export function renderReport(report: BenchReport, unit: string): string {
     ];
   });
   const align: ('left' | 'right')[] = head.map((_, i) => (i === 0 ? 'left' : 'right'));
-  const lines = [renderTable(head, rows, { align, indent: 2 })];
+  const lines = [
+    renderTable(head, rows, { align, indent: 2, width, columns: benchColumns(showCeiling), noteHidden: '--json has every column' }),
+  ];
 
   const bars = results
     .filter((r) => r.verified && r.recordsPerSec > 0)
@@ -161,8 +185,16 @@ export function renderReport(report: BenchReport, unit: string): string {
   if (ceiling) {
     bars.push({ label: 'redis-benchmark', value: ceiling.setPerSec, text: `${int(ceiling.setPerSec)} SET/s (ceiling)` });
   }
-  if (bars.length) lines.push('', barChart(bars));
-  if (ceiling) lines.push('', c.dim(`  ceiling: ${ceiling.command} → ${int(ceiling.setPerSec)} SET/s on the same server`));
+  if (bars.length) {
+    // The bars take what the labels and numbers leave, so no chart line is wider than the terminal.
+    const labelWidth = Math.max(...bars.map((b) => b.label.length));
+    const textWidth = Math.max(...bars.map((b) => b.text.length));
+    const barWidth = Math.max(8, Math.min(40, width - 2 - labelWidth - 2 - textWidth));
+    lines.push('', barChart(bars, barWidth));
+  }
+  if (ceiling) {
+    lines.push('', c.dim(`  ceiling: ${int(ceiling.setPerSec)} SET/s on the same server, measured with`), c.dim(`    ${ceiling.command}`));
+  }
   for (const r of results) {
     if (r.error) lines.push(`  ${c.red('✗')} ${label(r)}: ${r.error}`);
   }

@@ -74,7 +74,7 @@ export async function benchCommand(opts: BenchOptions, g: GlobalOptions): Promis
       if (choices.some((ch) => ch.name === 'sequential') && opts.records > (SEQUENTIAL_CAP[opts.workload] ?? Infinity)) {
         say(
           c.dim(
-            `  sequential stops at ${SEQUENTIAL_CAP[opts.workload]!.toLocaleString('en-US')} records: one round trip per command would take minutes`,
+            `  sequential loads the first ${SEQUENTIAL_CAP[opts.workload]!.toLocaleString('en-US')} records only (one round trip per command, the slowest way): compare rates, not totals`,
           ),
         );
       }

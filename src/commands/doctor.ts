@@ -6,7 +6,8 @@ import { errorMessage } from '../errors.js';
 import { REDISINSIGHT_URL, connectRedis, describeTarget, type RedisTarget } from '../redis/connect.js';
 import { LEARNER_USER, aclSetuserLine } from '../redis/learner-acl.js';
 import { findRedisServer, redisServerVersion } from '../redis/private-server.js';
-import { progressPath } from '../progress/store.js';
+import { lessonStatus, loadProgress, progressPath } from '../progress/store.js';
+import { LESSONS } from '../lessons/index.js';
 import type { GlobalOptions } from '../session.js';
 import { c, sym } from '../ui/theme.js';
 
@@ -122,7 +123,7 @@ export async function doctorCommand(opts: { json?: boolean }, g: GlobalOptions):
       );
     }
     if (!tools.redisBenchmark) report.next.push('Install redis-tools for `redis-learn bench --ceiling`.');
-    report.next.push('Start learning: redis-learn lesson simple');
+    report.next.push(nextLessonAdvice());
     if (opts.json) {
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       return;
@@ -190,4 +191,14 @@ function learnerLines(
     lines.push(`    Redis ${t.version} has no ACL users (Redis 6 or later): redis-learn's own checks are the only wall.`);
   }
   return lines;
+}
+
+/** The next thing to learn: the lesson in progress, else the first one not done, else the quiz. */
+function nextLessonAdvice(): string {
+  const lessons = loadProgress().lessons;
+  const started = LESSONS.find((l) => lessonStatus(lessons[l.id]) === 'in progress');
+  if (started) return `Continue learning: redis-learn lesson ${started.id}`;
+  const fresh = LESSONS.find((l) => lessonStatus(lessons[l.id]) === 'new');
+  if (fresh) return `${fresh === LESSONS[0] ? 'Start' : 'Keep'} learning: redis-learn lesson ${fresh.id}`;
+  return 'Every lesson is done: practise with redis-learn quiz --review';
 }

@@ -26,7 +26,15 @@ export async function homeCommand(g: GlobalOptions): Promise<void> {
     }
     choices.push({ name: 'Lessons by level', value: 'lessons' });
     choices.push({ name: 'Quiz: interview questions', value: 'quiz' });
-    choices.push({ name: `Review (${quiz.due} due)`, value: 'review' });
+    const reviewLabel =
+      quiz.due > 0
+        ? `${quiz.due} due`
+        : quiz.cards === 0
+          ? 'no cards yet'
+          : quiz.nextIn
+            ? `nothing due · next ${quiz.nextIn}`
+            : 'nothing due';
+    choices.push({ name: `Review (${reviewLabel})`, value: 'review' });
     choices.push({ name: 'Bench: pipelines vs round trips', value: 'bench' });
     choices.push({ name: 'REPL: a sandboxed redis-cli', value: 'repl' });
     choices.push({ name: 'Progress', value: 'progress' });
@@ -45,7 +53,12 @@ export async function homeCommand(g: GlobalOptions): Promise<void> {
         if (!ls.length) continue;
         byLevel.push(new Separator(c.dim(`── ${level}`)));
         for (const l of ls) {
-          const status = l.status === 'done' ? `✓ ${l.bestScore}/${l.maxScore}` : l.status === 'in progress' ? `step ${l.currentStep + 1}/${l.steps}` : 'new';
+          const status =
+            l.status === 'done'
+              ? `✓ ${l.bestScore}/${l.maxScore}`
+              : l.status === 'in progress'
+                ? `step ${l.currentStep + 1}/${l.steps}`
+                : 'new';
           byLevel.push({ name: `${l.title.padEnd(48)} ${c.dim(`${l.id} · ~${l.minutes} min · ${status}`)}`, value: `lesson:${l.id}` });
         }
       }
@@ -58,6 +71,12 @@ export async function homeCommand(g: GlobalOptions): Promise<void> {
     }
     if (pick.startsWith('lesson:')) {
       await runSafely(() => runLesson(pick.slice('lesson:'.length), g));
+      continue;
+    }
+    if (pick === 'review' && quiz.due === 0) {
+      // Nothing to review: say when the next card is due and stay in the menu, rather than start an ordinary quiz.
+      const { nothingDueLine } = await import('../quiz/summary.js');
+      process.stdout.write(`${nothingDueLine(loadProgress())}\n`);
       continue;
     }
     if (pick === 'quiz' || pick === 'review') {

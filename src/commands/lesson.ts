@@ -2,7 +2,7 @@
 import type { LessonCliOptions } from '../cli.js';
 import { UsageError } from '../errors.js';
 import { LESSONS, findLesson } from '../lessons/index.js';
-import { maxScore, runLesson, type LessonResult, type RunMode } from '../lessons/engine/runner.js';
+import { maxScore, pts, runLesson, type LessonResult, type RunMode } from '../lessons/engine/runner.js';
 import { loadProgress, updateProgress } from '../progress/store.js';
 import { withSession, type GlobalOptions } from '../session.js';
 import { createLineReader } from '../ui/line-reader.js';
@@ -27,37 +27,26 @@ export async function lessonCommand(id: string, opts: LessonCliOptions, g: Globa
   else if (mode === 'interactive' && !opts.restart && lp && lp.currentStep > 0 && lp.currentStep < lesson.steps.length) {
     start = lp.currentStep;
   }
+  // `--step N` on a finished lesson is practice: it never lowers the saved score or moves the lesson back to unfinished.
+  const practice = opts.step !== undefined && !opts.restart && Boolean(lp?.completedAt);
   const stepIds = new Set(lesson.steps.slice(0, start).map((s) => s.id));
   const earned = start > 0 && lp ? Object.fromEntries(Object.entries(lp.solved).filter(([k]) => stepIds.has(k))) : {};
   const out = opts.json ? () => {} : printLine;
   const commandNames: string[] = [];
   const completer = (line: string): [string[], string] => {
     if (line.includes(' ')) return [[], line];
-    const pool = line.startsWith(':') ? [':hint', ':solution', ':check', ':skip', ':quit'] : commandNames;
+    const pool = line.startsWith(':') ? [':hint', ':solution', ':check', ':reset', ':skip', ':quit'] : commandNames;
     return [pool.filter((n) => n.toLowerCase().startsWith(line.toLowerCase())), line];
   };
-  const input = mode === 'auto' ? undefined : createLineReader({ completer });
+  // With --json, stdout carries one JSON object and nothing else: piped lines are not echoed there.
+  const input = mode === 'auto' ? undefined : createLineReader({ completer, echo: opts.json ? () => {} : undefined });
   const max = maxScore(lesson);
 
   let result: LessonResult;
   try {
     result = await withSession(g, { json: opts.json }, (sb) => {
       commandNames.push(...[...sb.table.keys()].map((n) => n.toUpperCase()).sort());
-      // Counted only once the server answered: a failed connection is not an attempt.
-      updateProgress((p) => {
-        const cur = p.lessons[id];
-        p.lessons[id] = {
-          currentStep: start,
-          bestScore: cur?.bestScore ?? 0,
-          lastScore: Object.values(earned).reduce((a, b) => a + b, 0),
-          maxScore: max,
-          attempts: (cur?.attempts ?? 0) + (start === 0 ? 1 : 0),
-          solved: earned,
-          completedAt: cur?.completedAt,
-          updatedAt: new Date().toISOString(),
-        };
-      });
-      if (start > 0 && !opts.json) out(c.dim(`Resuming at step ${start + 1} (--restart starts over).`));
+      if (start > 0 && opts.step === undefined && !opts.json) out(c.dim(`Resuming at step ${start + 1} (--restart starts over).`));
       return runLesson(lesson, sb, {
         mode,
         startStep: start,
@@ -65,13 +54,38 @@ export async function lessonCommand(id: string, opts: LessonCliOptions, g: Globa
         out,
         input,
         earned,
+        // Counted only once the lesson may start (server answered, its keys are free): a refusal loses nothing.
+        onStart() {
+          if (practice) return;
+          updateProgress((p) => {
+            const cur = p.lessons[id];
+            p.lessons[id] = {
+              currentStep: start,
+              bestScore: cur?.bestScore ?? 0,
+              lastScore: Object.values(earned).reduce((a, b) => a + b, 0),
+              maxScore: max,
+              attempts: (cur?.attempts ?? 0) + (start === 0 ? 1 : 0),
+              solved: earned,
+              completedAt: cur?.completedAt,
+              updatedAt: new Date().toISOString(),
+            };
+          });
+        },
         confirm: async (q) => {
           const line = await input?.next(`  ${q} [y/N] `);
           return /^y(es)?$/i.test(line?.trim() ?? '');
         },
-        onStep(next, _res, soFar) {
+        onStep(next, res, soFar) {
           updateProgress((p) => {
             const cur = p.lessons[id]!;
+            if (practice) {
+              // Revisiting a step of a finished lesson: an exercise keeps its best points, nothing else moves back.
+              if (res.kind === 'exercise') cur.solved[res.id] = Math.max(cur.solved[res.id] ?? 0, res.points ?? 0);
+              cur.lastScore = Object.values(cur.solved).reduce((a, b) => a + b, 0);
+              cur.bestScore = Math.max(cur.bestScore, cur.lastScore);
+              cur.updatedAt = new Date().toISOString();
+              return;
+            }
             const score = Object.values(soFar).reduce((a, b) => a + b, 0);
             cur.currentStep = next;
             cur.solved = soFar;
@@ -99,10 +113,15 @@ export async function lessonCommand(id: string, opts: LessonCliOptions, g: Globa
   if (result.completed) {
     const next = LESSONS[LESSONS.indexOf(lesson) + 1];
     out(`${c.green(sym.ok)} ${c.bold(`${lesson.title} complete`)} — score ${result.score}/${result.maxScore}`);
-    if (result.missed.length) out(c.dim(`  ${result.missed.length} exercise(s) added to your review deck: redis-learn quiz --review`));
+    if (result.missed.length) {
+      const n = result.missed.length;
+      out(c.dim(`  ${n} ${n === 1 ? 'exercise' : 'exercises'} added to your review deck: redis-learn quiz --review`));
+    }
     if (next) out(c.dim(`  next: redis-learn lesson ${next.id}  (${next.title}, ${next.level})`));
   } else {
-    out(`Stopped with ${result.score}/${result.maxScore} pts so far. Progress saved: run ${c.bold(`redis-learn lesson ${id}`)} to continue.`);
+    out(
+      `Stopped with ${result.score}/${pts(result.maxScore)} so far. Progress saved: run ${c.bold(`redis-learn lesson ${id}`)} to continue.`,
+    );
   }
   return result;
 }

@@ -3,7 +3,7 @@ import { LESSONS } from '../lessons/index.js';
 import { maxScore } from '../lessons/engine/runner.js';
 import { lessonStatus, loadProgress, progressWarnings } from '../progress/store.js';
 import type { GlobalOptions } from '../session.js';
-import { renderTable } from '../ui/table.js';
+import { renderTable, type ColumnSpec } from '../ui/table.js';
 import { c } from '../ui/theme.js';
 
 export interface CatalogueEntry {
@@ -40,6 +40,17 @@ export function catalogue(): CatalogueEntry[] {
   });
 }
 
+/** On a narrow terminal the title is cut first, then the exercise count, level and minutes are hidden. */
+const CATALOGUE_COLUMNS: ColumnSpec[] = [
+  { priority: 9, minWidth: 12 }, // id
+  { priority: 0, minWidth: 28 }, // title
+  { priority: 2, drop: true }, // level
+  { priority: 3, drop: true }, // min
+  { priority: 1, drop: true }, // exercises
+  { priority: 8 }, // status
+  { priority: 7 }, // best score
+];
+
 export async function lessonsCommand(opts: { json?: boolean }, _g: GlobalOptions): Promise<void> {
   const list = catalogue();
   for (const w of progressWarnings.splice(0)) process.stderr.write(`warning: ${w}\n`);
@@ -53,7 +64,7 @@ export async function lessonsCommand(opts: { json?: boolean }, _g: GlobalOptions
     `${renderTable(
       ['id', 'title', 'level', 'min', 'exercises', 'status', 'best score'],
       list.map((e) => [e.id, e.title, e.level, e.minutes, e.exercises, status(e), `${e.bestScore}/${e.maxScore}`]),
-      { align: ['left', 'left', 'left', 'right', 'right', 'left', 'right'] },
+      { align: ['left', 'left', 'left', 'right', 'right', 'left', 'right'], columns: CATALOGUE_COLUMNS },
     )}\n`,
   );
   process.stdout.write(c.dim('Start one with: redis-learn lesson <id>\n'));

@@ -1,5 +1,6 @@
 // The quiz line shown by `progress` and the home menu, from the quiz module's summary when it is present.
 import type { Progress } from '../progress/store.js';
+import { plural } from '../util/plural.js';
 
 export interface QuizStatus {
   cards: number;
@@ -9,14 +10,17 @@ export interface QuizStatus {
   weakestTopic?: string;
   nextDue?: string;
   line: string;
+  /** "in 3 h" when no card is due yet; absent when a card is due or there are none. */
+  nextIn?: string;
 }
 
-export async function quizStatus(p: Progress): Promise<QuizStatus> {
-  const { quizSummary } = await import('../quiz/summary.js');
-  const s = quizSummary(p);
-  const parts = [`${s.rounds} round${s.rounds === 1 ? '' : 's'}`, `${s.cards} cards`, `${s.due} due`];
+export async function quizStatus(p: Progress, now: Date = new Date()): Promise<QuizStatus> {
+  const [{ quizSummary }, { describeDue }] = await Promise.all([import('../quiz/summary.js'), import('../quiz/scheduler.js')]);
+  const s = quizSummary(p, now);
+  const nextIn = s.nextDue && s.due === 0 ? describeDue(s.nextDue, now) : undefined;
+  const parts = [plural(s.rounds, 'round'), plural(s.cards, 'card'), `${s.due} due`];
   if (s.accuracy !== undefined) parts.push(`${Math.round(s.accuracy * 100)}% correct`);
   if (s.weakestTopic) parts.push(`weakest: ${s.weakestTopic}`);
-  if (s.nextDue && s.due === 0) parts.push(`next review ${s.nextDue.slice(0, 16).replace('T', ' ')}`);
-  return { ...s, line: parts.join(' · ') };
+  if (nextIn) parts.push(`next review ${nextIn}`);
+  return { ...s, nextIn, line: parts.join(' · ') };
 }

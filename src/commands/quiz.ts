@@ -27,19 +27,31 @@ async function printList(entries: BankEntry[], json: boolean): Promise<void> {
   }
   const { renderTable } = await import('../ui/table.js');
   const { c } = await import('../ui/theme.js');
-  const width = Math.max(30, (process.stdout.columns || 120) - 75);
-  const clip = (s: string) => {
-    const one = s.replaceAll('{ns}', 'learn:').replace(/\s+/g, ' ');
-    return one.length > width ? `${one.slice(0, width - 1)}…` : one;
-  };
+  const { plural } = await import('../util/plural.js');
+  // One line per question: the table cuts what does not fit the terminal.
+  const oneLine = (s: string) => s.replaceAll('{ns}', 'learn:').replace(/\s+/g, ' ');
   process.stdout.write(
     `${renderTable(
       ['id', 'topic', 'level', 'kind', 'question'],
-      entries.map((e) => [e.question.id, e.topic.id, e.question.level, e.question.kind, clip(e.question.question)]),
+      entries.map((e) => [e.question.id, e.topic.id, e.question.level, e.question.kind, oneLine(e.question.question)]),
+      // The id is what the guide and the cards refer to: it is cut last; then the question gets the room.
+      {
+        columns: [
+          { priority: 9, minWidth: 60 },
+          // Ids start with their topic, so the topic column goes first on a narrow terminal.
+          { priority: 0, minWidth: 8, drop: true },
+          { priority: 3, minWidth: 5 },
+          { priority: 3, minWidth: 6 },
+          { priority: 2, minWidth: 24 },
+        ],
+        noteHidden: '--json lists every field',
+      },
     )}\n`,
   );
   const topics = new Set(entries.map((e) => e.topic.id)).size;
-  process.stdout.write(c.dim(`${entries.length} questions · ${topics} topics · redis-learn quiz [--topic T] [--level L] [--count N]\n`));
+  process.stdout.write(
+    c.dim(`${plural(entries.length, 'question')} · ${plural(topics, 'topic')} · redis-learn quiz [--topic T] [--level L] [--count N]\n`),
+  );
 }
 
 async function runQuiz(opts: QuizCliOptions, g: GlobalOptions, filter: ValidFilter): Promise<void> {
@@ -48,14 +60,16 @@ async function runQuiz(opts: QuizCliOptions, g: GlobalOptions, filter: ValidFilt
     { needsRedis },
     { selectRound },
     { randomSeed },
+    { plural },
     runner,
-    { quizSummary },
+    { quizSummary, nothingDueLine },
     { c },
   ] = await Promise.all([
     import('../progress/store.js'),
     import('../quiz/bank.js'),
     import('../quiz/select.js'),
     import('../util/random.js'),
+    import('../util/plural.js'),
     import('../quiz/runner.js'),
     import('../quiz/summary.js'),
     import('../ui/theme.js'),
@@ -73,9 +87,8 @@ async function runQuiz(opts: QuizCliOptions, g: GlobalOptions, filter: ValidFilt
 
   if (items.length === 0) {
     const s = quizSummary(progress);
-    const why = opts.review ? 'Nothing is due for review and every question has been asked.' : 'No question matches.';
-    out(why);
-    if (s.nextDue) out(`Next review ${(await import('../quiz/scheduler.js')).describeDue(s.nextDue)}.`);
+    // A review with nothing due says so and when the next card is, instead of quietly starting an ordinary round.
+    out(opts.review ? nothingDueLine(progress, filter) : 'No question matches.');
     if (json)
       process.stdout.write(
         `${JSON.stringify({ seed, review: Boolean(opts.review), asked: 0, correct: 0, score: 0, byTopic: {}, completed: true, questions: [], unavailable: [], due: s.due, nextDue: s.nextDue ?? null })}\n`,
@@ -93,7 +106,7 @@ async function runQuiz(opts: QuizCliOptions, g: GlobalOptions, filter: ValidFilt
 
   const due = items.filter((it) => it.type === 'missed' || it.due).length;
   out(
-    c.bold(`Redis interview quiz · ${items.length} question${items.length === 1 ? '' : 's'}`) +
+    c.bold(`Redis interview quiz · ${plural(items.length, 'question')}`) +
       c.dim(` · ${opts.review ? `${due} due for review · ` : ''}seed ${seed} (replay with --seed ${seed})`),
   );
   if (!interactive) out(c.dim('answers are read from standard input, one line per question'));

@@ -30,7 +30,7 @@ import {
   type Layout,
 } from '../patterns/bulk-memory.js';
 import { CITIES, DEFAULT_SEED, generateUsers, userToHash, type User } from '../patterns/bulk-users.js';
-import { all, custom, notExists } from './engine/checks.js';
+import { all, builtOnServer, custom, notExists } from './engine/checks.js';
 import type { Check, Lesson, LessonContext, Step } from './engine/types.js';
 
 export const DEFAULT_RECORDS = 10_000;
@@ -63,6 +63,13 @@ const LEAVER: User = {
 const RESULT_KEYS = ['q:top3', 'q:berlin-eng', 'q:berlin-pay', 'q:age40s-p2', 'q:sales-pay', 'q:age-25-29'];
 const DEMO_KEY = 'demo:listpack';
 
+/** The engineers in Berlin among the first 1,500 users: what a learner would copy from SINTER into SADD. */
+const BERLIN_ENGINEERS_1500 = [
+  2, 4, 23, 26, 27, 46, 51, 140, 154, 165, 189, 196, 241, 290, 338, 341, 362, 363, 385, 432, 437, 439, 461, 487, 503, 567, 569, 588, 621,
+  625, 645, 660, 723, 757, 770, 804, 806, 841, 848, 882, 914, 934, 949, 960, 983, 985, 1084, 1100, 1116, 1123, 1230, 1235, 1361, 1380, 1388,
+  1438, 1450, 1470, 1478, 1484, 1499,
+];
+
 export function recordsFor(ctx: Pick<LessonContext, 'options'>): number {
   const n = Math.floor(Number(ctx.options.records ?? DEFAULT_RECORDS));
   if (!Number.isFinite(n)) return DEFAULT_RECORDS;
@@ -93,6 +100,8 @@ function state(ctx: LessonContext): RunState {
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+/** "1 member", "2 members": a count with its noun in the right number. */
+const count = (n: number, one: string, many = `${one}s`) => `${fmt(n)} ${Math.round(n) === 1 ? one : many}`;
 const ms = (n: number) => (n >= 100 ? `${fmt(n)} ms` : `${n.toFixed(1)} ms`);
 
 function bytes(n: number): string {
@@ -205,7 +214,15 @@ function setMatches(name: string, what: string, expected: (ctx: LessonContext) =
     if (type !== 'set') return { pass: false, actual: type === 'none' ? `${key} does not exist` : `${key} is a ${type}` };
     const got = (await ctx.admin.smembers(key)).sort();
     if (want.length === 0) return { pass: false, actual: 'the data set has no such users: run the lesson again' };
-    return { pass: same(got, want), actual: `${key} has ${got.length} members (want ${want.length}): ${preview(got)}` };
+    const wanted = new Set(want);
+    const extra = got.filter((m) => !wanted.has(m)).length;
+    const union = extra > 0 && want.every((m) => got.includes(m));
+    return {
+      pass: same(got, want),
+      actual:
+        `${key} has ${count(got.length, 'member')} (want ${fmt(want.length)}): ${preview(got)}` +
+        (union ? ` — ${count(extra, 'id')} in only one of the sets: that is the union (OR), not the intersection (AND)` : ''),
+    };
   });
 }
 
@@ -359,7 +376,9 @@ The further away the server (another machine, another zone), the bigger the gap 
         (_, i) => 1 + Math.floor((i * st.records) / Math.min(200, st.records)),
       );
       const bad = await verifyIndexes(ctx.admin, ns, sample);
-      ctx.say(`spot check of ${sample.length} users against the indexes: ${bad.length ? `${bad.length} mismatches` : 'all agree'}.`);
+      ctx.say(
+        `spot check of ${count(sample.length, 'user')} against the indexes: ${bad.length ? count(bad.length, 'mismatch', 'mismatches') : 'all agree'}.`,
+      );
     },
   },
   {
@@ -417,8 +436,11 @@ sorted set whose scores are all 1, so WEIGHTS 1 0 keeps the salary and drops the
     kind: 'code',
     title: 'KEYS vs SCAN, and paging through big sets',
     text: `KEYS pattern walks the entire database in one call — every key, not only the matching ones — and
-Redis serves nobody else until it is done: on a production server with millions of keys that is a
-stall of seconds. SCAN does the same walk in small steps: each call returns a cursor to continue from,
+Redis serves nobody else until it is done. The walk itself is quick (the KEYS documentation quotes
+about 40 ms per million keys on an entry-level machine, more when many keys match and the reply is
+big), but every other client waits for all of it: on tens of millions of keys that is a stall of
+hundreds of milliseconds, long enough for timeouts and failovers. The step below measures it here.
+SCAN does the same walk in small steps: each call returns a cursor to continue from,
 and the walk is over when the cursor comes back as 0. It guarantees that a key present for the whole walk
 is returned at least once (maybe twice), COUNT is a hint of work per call (not a page size) and MATCH
 filters after the fact, so a page can be empty. SSCAN, ZSCAN and HSCAN do the same inside one big key —
@@ -453,13 +475,19 @@ and a small key (intset or listpack encoded) comes back whole in a single call, 
         ss ? `${ms(ss.ms / ss.calls)} avg` : '?',
       ]);
       ctx.table(['walk', 'calls', `keys matching ${pattern}`, 'round trips', 'server time', 'server time per call'], rows);
-      const perKeyMs = sk && dbsize ? sk.ms / dbsize : null;
+      // What KEYS cost here, from this run's own measurement: server time when INFO commandstats has it, else the round trip.
+      const keysMs = sk?.ms ?? keysCall?.ms ?? null;
+      let cost = 'KEYS was not run here, so there is no measurement to scale.';
+      if (keysCall && keysMs !== null && dbsize > 0) {
+        const mostMatched = keysCall.found > dbsize / 2;
+        cost =
+          `Here KEYS held the server for ${ms(keysMs)}${sk ? '' : ' (round trip; the server time is not available)'} to walk ` +
+          `${count(dbsize, 'key')} (${((keysMs * 1000) / dbsize).toFixed(2)} µs per key${mostMatched ? ', most of them matching, so building the reply is much of it' : ''}): ` +
+          `at that pace a million keys would block every other client for about ${ms((keysMs * 1e6) / dbsize)}.`;
+      }
       ctx.say(
-        `the database holds ${fmt(dbsize)} keys and both walks visit every one of them, for roughly the same work. ` +
-          `The difference is that SCAN hands the server back between calls, so other clients wait for one short call at most. ` +
-          (perKeyMs
-            ? `At this server's pace, KEYS on 10 million keys would stop everyone for about ${(perKeyMs * 1e4).toFixed(1)} s.`
-            : 'On 10 million keys, KEYS stops everyone for seconds.'),
+        `the database holds ${count(dbsize, 'key')} and both walks visit every one of them, for roughly the same work. ` +
+          `The difference is that SCAN hands the server back between calls, so other clients wait for one short call at most. ${cost}`,
       );
 
       // The biggest and the smallest city: one is a hashtable, the other may be small enough for intset.
@@ -502,8 +530,11 @@ and a small key (intset or listpack encoded) comes back whole in a single call, 
 {ns}q:top3 — one command, nothing sent back to the client but a count.`,
     points: 2,
     check: expanded(
-      zsetMatches('q:top3', 'the 3 highest salaries from {ns}idx:salary, with their scores, in {ns}q:top3', 'desc', async (ctx) =>
-        ctx.admin.zrange(salaryIndexKey(ctx.sb.ns), '0', '2', 'REV', 'WITHSCORES'),
+      all(
+        zsetMatches('q:top3', 'the 3 highest salaries from {ns}idx:salary, with their scores, in {ns}q:top3', 'desc', async (ctx) =>
+          ctx.admin.zrange(salaryIndexKey(ctx.sb.ns), '0', '2', 'REV', 'WITHSCORES'),
+        ),
+        builtOnServer('q:top3', 'ZRANGESTORE', { oneCommand: true }),
       ),
     ),
     hints: [
@@ -511,6 +542,14 @@ and a small key (intset or listpack encoded) comes back whole in a single call, 
       'ZRANGESTORE dst src start stop [REV] — ranks 0 to 2 with REV are the top three.',
     ],
     solution: ['ZRANGESTORE {ns}q:top3 {ns}idx:salary 0 2 REV'],
+    wrong: [
+      // Ranks count from the lowest score: without REV these are the three worst-paid.
+      ['ZRANGESTORE {ns}q:top3 {ns}idx:salary 0 2'],
+      // Read the top three, then type them back: the right members (for --records 1500, the authoring run), sent through the client.
+      ['ZRANGE {ns}idx:salary 0 2 REV WITHSCORES', 'ZADD {ns}q:top3 181487 1153 180240 1072 175114 792'],
+      // Server-side, but copying all the salaries to keep three, in two commands.
+      ['COPY {ns}idx:salary {ns}q:top3', 'ZREMRANGEBYRANK {ns}q:top3 0 -4'],
+    ],
   },
   {
     id: 'berlin-engineers',
@@ -519,8 +558,11 @@ and a small key (intset or listpack encoded) comes back whole in a single call, 
     text: `Which engineers work in Berlin? Build the set {ns}q:berlin-eng of their ids, on the server.`,
     points: 2,
     check: expanded(
-      setMatches('q:berlin-eng', 'the ids in both {ns}idx:city:berlin and {ns}idx:dept:engineering, in {ns}q:berlin-eng', async (ctx) =>
-        ctx.admin.sinter(cityIndexKey(ctx.sb.ns, 'Berlin'), deptIndexKey(ctx.sb.ns, 'Engineering')),
+      all(
+        setMatches('q:berlin-eng', 'the ids in both {ns}idx:city:berlin and {ns}idx:dept:engineering, in {ns}q:berlin-eng', async (ctx) =>
+          ctx.admin.sinter(cityIndexKey(ctx.sb.ns, 'Berlin'), deptIndexKey(ctx.sb.ns, 'Engineering')),
+        ),
+        builtOnServer('q:berlin-eng', 'SINTERSTORE'),
       ),
     ),
     hints: [
@@ -528,6 +570,12 @@ and a small key (intset or listpack encoded) comes back whole in a single call, 
       'SINTERSTORE destination key [key …]',
     ],
     solution: ['SINTERSTORE {ns}q:berlin-eng {ns}idx:city:berlin {ns}idx:dept:engineering'],
+    wrong: [
+      // OR instead of AND: everyone in Berlin plus every engineer.
+      ['SUNIONSTORE {ns}q:berlin-eng {ns}idx:city:berlin {ns}idx:dept:engineering'],
+      // Intersect on the client's screen, then type the ids back (the right ids for --records 1500, the authoring run).
+      ['SINTER {ns}idx:city:berlin {ns}idx:dept:engineering', `SADD {ns}q:berlin-eng ${BERLIN_ENGINEERS_1500.join(' ')}`],
+    ],
   },
   {
     id: 'thirties',
@@ -539,17 +587,26 @@ and a small key (intset or listpack encoded) comes back whole in a single call, 
       custom('a ZCOUNT on {ns}idx:age that answers the number of users aged 30–39', async (ctx) => {
         const key = ageIndexKey(ctx.sb.ns);
         const want = await ctx.admin.zcount(key, 30, 39);
-        const counts = ctx.history.filter((c) => !c.error && String(c.args[0]).toUpperCase() === 'ZCOUNT' && c.args[1] === key);
+        const ran = ctx.history.filter((c) => !c.error && c.args[1] === key);
+        const named = (c: (typeof ran)[number]) => String(c.args[0]).toUpperCase();
+        const counts = ran.filter((c) => named(c) === 'ZCOUNT');
         const hit = counts.find((c) => Number(c.reply) === want);
+        if (hit && want > 0) return { pass: true, actual: `${hit.command} → ${want}` };
+        // Name the mistake: members fetched to be counted by the client, everyone counted, or the wrong bounds.
+        const fetched = ran
+          .filter((c) => /^(ZRANGE|ZRANGEBYSCORE|ZREVRANGEBYSCORE|ZSCAN)$/.test(named(c)) && Array.isArray(c.reply))
+          .at(-1);
         const last = counts.at(-1);
-        return {
-          pass: Boolean(hit) && want > 0,
-          actual: hit
-            ? `${hit.command} → ${want}`
-            : last
-              ? `${last.command} → ${String(last.reply)}, not the 30–39 count`
-              : 'no ZCOUNT on the age index yet',
-        };
+        let actual = 'no ZCOUNT on the age index yet';
+        if (last) {
+          actual = `${last.command} → ${String(last.reply)}, not the 30–39 count (both bounds are inclusive unless written with "(")`;
+        } else if (fetched) {
+          const n = (fetched.reply as unknown[]).length;
+          actual = `${fetched.command} sent ${count(n, 'member')} to your client to be counted there: ZCOUNT answers with the number alone, in O(log N)`;
+        } else if (ran.some((c) => named(c) === 'ZCARD')) {
+          actual = 'ZCARD counts every user in the index, not the 30–39s';
+        }
+        return { pass: false, actual };
       }),
     ),
     hints: [
@@ -557,6 +614,14 @@ and a small key (intset or listpack encoded) comes back whole in a single call, 
       'ZCOUNT key min max — both bounds are inclusive unless written as (min.',
     ],
     solution: ['ZCOUNT {ns}idx:age 30 39'],
+    wrong: [
+      // The members come back and the client counts them: the reply grows with the answer.
+      ['ZRANGE {ns}idx:age 30 39 BYSCORE'],
+      ['ZRANGEBYSCORE {ns}idx:age 30 39'],
+      // "(39" leaves out the 39-year-olds.
+      ['ZCOUNT {ns}idx:age 30 (39'],
+      ['ZCARD {ns}idx:age'],
+    ],
   },
   {
     id: 'berlin-pay',
@@ -577,12 +642,20 @@ salary + 1 — so that ZRANGE … REV gives Berlin's pay ranking.`,
         const type = await ctx.admin.type(key);
         if (type !== 'zset') return { pass: false, actual: type === 'none' ? `${key} does not exist` : `${key} is a ${type}` };
         const got = pairs(await ctx.admin.zrange(key, '0', '-1', 'WITHSCORES'));
-        let actual = `${key} has ${got.length} members (want ${want.length})`;
+        let actual = `${key} has ${count(got.length, 'member')} (want ${fmt(want.length)})`;
+        if (got.length > want.length)
+          actual += ': more than Berlin — ZUNIONSTORE takes everyone in either key, ZINTERSTORE only those in both';
         const wrong = got.find((g, i) => g !== want[i]);
         if (got.length === want.length && wrong) {
           const [id, score] = wrong.split(':');
-          const right = want.find((w) => w.startsWith(`${id}:`));
-          actual = `user ${id} scored ${score}, but the salary is ${right?.split(':')[1] ?? '?'}`;
+          const salary = Number(want.find((w) => w.startsWith(`${id}:`))?.split(':')[1]);
+          const why =
+            Number(score) === salary + 1
+              ? ": salary + 1 — the Berlin set's score of 1 was added; WEIGHTS 1 0 multiplies it by 0"
+              : Number(score) === 1 || Number(score) === 0
+                ? ': the salary was multiplied away — the weights go in the order of the keys (salary index first)'
+                : '';
+          actual = `user ${id} scored ${score}, but the salary is ${Number.isFinite(salary) ? salary : '?'}${why}`;
         }
         return { pass: want.length > 0 && same(got, want), actual };
       }),
@@ -592,6 +665,14 @@ salary + 1 — so that ZRANGE … REV gives Berlin's pay ranking.`,
       "ZINTERSTORE destination numkeys key [key …] WEIGHTS w1 w2 — a weight of 0 cancels the set's score.",
     ],
     solution: ['ZINTERSTORE {ns}q:berlin-pay 2 {ns}idx:salary {ns}idx:city:berlin WEIGHTS 1 0'],
+    wrong: [
+      // The default SUM adds the set's score of 1 to every salary.
+      ['ZINTERSTORE {ns}q:berlin-pay 2 {ns}idx:salary {ns}idx:city:berlin'],
+      // The weights in the wrong order: the salaries are multiplied by 0.
+      ['ZINTERSTORE {ns}q:berlin-pay 2 {ns}idx:salary {ns}idx:city:berlin WEIGHTS 0 1'],
+      // A union keeps every employee, not only Berlin's.
+      ['ZUNIONSTORE {ns}q:berlin-pay 2 {ns}idx:salary {ns}idx:city:berlin WEIGHTS 1 0'],
+    ],
   },
   {
     id: 'page-two',
@@ -601,18 +682,44 @@ salary + 1 — so that ZRANGE … REV gives Berlin's pay ranking.`,
 20th entries of that list, with their ages as scores — in {ns}q:age40s-p2.`,
     points: 2,
     check: expanded(
-      zsetMatches(
-        'q:age40s-p2',
-        'entries 11–20 of the users aged 40–49 (by age, equal ages in member order), in {ns}q:age40s-p2',
-        'asc',
-        async (ctx) => ctx.admin.zrange(ageIndexKey(ctx.sb.ns), '40', '49', 'BYSCORE', 'LIMIT', '10', '10', 'WITHSCORES'),
-      ),
+      custom('entries 11–20 of the users aged 40–49 (by age, equal ages in member order), in {ns}q:age40s-p2', async (ctx) => {
+        // Name the usual LIMIT slips first: page 1 again, or "LIMIT 10 20" read as a range.
+        const key = ctx.key('q:age40s-p2');
+        const idx = ageIndexKey(ctx.sb.ns);
+        const got = (await ctx.admin.type(key)) === 'zset' ? await ctx.admin.zrange(key, '0', '-1') : [];
+        if (got.length && same(got, await ctx.admin.zrange(idx, '40', '49', 'BYSCORE', 'LIMIT', '0', '10'))) {
+          return { pass: false, actual: `${key} holds page 1 (entries 1–10): page 2 skips the first 10, LIMIT 10 10` };
+        }
+        if (got.length > 10) {
+          return {
+            pass: false,
+            actual: `${key} holds ${count(got.length, 'entry', 'entries')}: LIMIT takes an offset and a count (LIMIT 10 10), not a range`,
+          };
+        }
+        const ages = got.length ? (await ctx.admin.zmscore(key, ...got)).map(Number) : [];
+        if (ages.some((a) => a < 40 || a > 49)) {
+          return {
+            pass: false,
+            actual: `${key} holds ages ${Math.min(...ages)}–${Math.max(...ages)}: without BYSCORE the numbers are ranks, not ages`,
+          };
+        }
+        const r = await zsetMatches('q:age40s-p2', '', 'asc', async () =>
+          ctx.admin.zrange(idx, '40', '49', 'BYSCORE', 'LIMIT', '10', '10', 'WITHSCORES'),
+        )(ctx);
+        return { pass: r.pass, actual: r.actual };
+      }),
     ),
     hints: [
       'Select by score (the age), then skip one page and take one page — and store instead of returning.',
       'ZRANGESTORE dst src min max BYSCORE LIMIT offset count',
     ],
     solution: ['ZRANGESTORE {ns}q:age40s-p2 {ns}idx:age 40 49 BYSCORE LIMIT 10 10'],
+    wrong: [
+      ['ZRANGESTORE {ns}q:age40s-p2 {ns}idx:age 40 49 BYSCORE LIMIT 0 10'],
+      ['ZRANGESTORE {ns}q:age40s-p2 {ns}idx:age 40 49 BYSCORE LIMIT 10 20'],
+      // Ranks 10–19 of the whole index: page 2 of everyone, youngest first, not of the 40–49s.
+      ['ZRANGESTORE {ns}q:age40s-p2 {ns}idx:age 10 19'],
+    ],
   },
   {
     id: 'memory-layouts',
@@ -751,9 +858,12 @@ and puts the original value back before the step ends.`,
         [`bucket, ${limit.name} ${RAISED_LISTPACK_VALUE}`, Object.keys(lp.encodings).join(', '), fmt(lp.bytes / sample)],
       ];
       ctx.table(['layout', 'encoding', 'MEMORY USAGE bytes/user'], rows);
+      // Two measurements, each named for what it is: the table is MEMORY USAGE per key; used_memory is INFO memory.
       ctx.say(
-        `the rebuilt buckets measured ${fmt(delta / sample)} bytes/user by INFO memory, ${bytes(before - (await dataMemory(ctx)))} ` +
-          `less for the whole sample than the hashtable buckets; ${limit.name} is back to ${restored?.value ?? '?'}.`,
+        `MEMORY USAGE (the table): ${fmt(lp.bytes / sample)} bytes/user for the listpack buckets against ${fmt(b.bucket ?? 0)} ` +
+          `for the hashtable ones. By INFO memory, used_memory grew by ${fmt(delta / sample)} bytes/user as they were ` +
+          `rebuilt, ${bytes(before - (await dataMemory(ctx)))} less for the whole sample than with the hashtable buckets. ` +
+          `${limit.name} is back to ${restored?.value ?? '?'}.`,
       );
       // The rule is checked on write: the buckets stay listpacks until a write breaks the restored limit.
       const probe = bucketKeys[0]!;
@@ -797,13 +907,20 @@ leaves. Inside one MULTI … EXEC, remove the hash and take id 0 out of {ns}idx:
             const start = names.lastIndexOf('MULTI', i);
             const body = ctx.history.slice(start + 1, i);
             if (start >= 0 && body.some((c) => c.keys.includes(userKeyName))) {
-              return { pass: true, actual: `EXEC ran ${body.length} commands as one` };
+              return { pass: true, actual: `EXEC ran ${count(body.length, 'command')} as one` };
             }
           }
           const restart = ` (to start over: redis-learn lesson bulk --step ${steps.findIndex((st) => st.id === 'leaver') + 1})`;
+          const why = !names.length
+            ? ''
+            : !names.includes('MULTI')
+              ? 'the commands ran one by one, so a reader could see half a user in between: '
+              : names.lastIndexOf('DISCARD') > names.lastIndexOf('EXEC')
+                ? 'DISCARD threw the queued commands away: '
+                : '';
           return {
             pass: false,
-            actual: `you sent ${names.join(', ') || 'nothing yet'} — no MULTI … EXEC that deletes ${userKeyName}${names.length ? restart : ''}`,
+            actual: `${why}you sent ${names.join(', ') || 'nothing yet'} — no MULTI … EXEC that deletes ${userKeyName}${names.length ? restart : ''}`,
           };
         }),
         notExists('user:0'),
@@ -824,11 +941,23 @@ leaves. Inside one MULTI … EXEC, remove the hash and take id 0 out of {ns}idx:
           if (left.length) return { pass: false, actual: `id 0 is still in ${left.join(', ')}` };
           const c = await indexCardinality(ctx.admin, ns);
           const ok = c.cities === c.departments && c.departments === c.salary && c.salary === c.age && c.age > 0;
+          if (ok) return { pass: true, actual: `id 0 is in no index; ${count(c.age, 'user')} indexed everywhere` };
+          const most = Math.max(c.cities, c.departments, c.salary, c.age);
+          const lost = (
+            [
+              ['the city sets', c.cities],
+              ['the department sets', c.departments],
+              ['the salary index', c.salary],
+              ['the age index', c.age],
+            ] as const
+          )
+            .filter(([, n]) => n < most)
+            .map(([name, n]) => `${name} lost ${count(most - n, 'other user')}`);
           return {
-            pass: ok,
-            actual: ok
-              ? `id 0 is in no index; ${fmt(c.age)} users indexed everywhere`
-              : `indexes disagree: ${fmt(c.cities)} in city sets, ${fmt(c.departments)} in department sets, ${fmt(c.salary)} salaries, ${fmt(c.age)} ages`,
+            pass: false,
+            actual:
+              `indexes disagree: ${fmt(c.cities)} in city sets, ${fmt(c.departments)} in department sets, ${fmt(c.salary)} salaries, ${fmt(c.age)} ages` +
+              ` — ${lost.join(', ')}: SREM and ZREM take one member out, UNLINK of an index drops everyone in it`,
           };
         }),
       ),
@@ -845,6 +974,30 @@ leaves. Inside one MULTI … EXEC, remove the hash and take id 0 out of {ns}idx:
       'ZREM {ns}idx:salary 0',
       'ZREM {ns}idx:age 0',
       'EXEC',
+    ],
+    wrong: [
+      // The right removals one by one: between them a reader sees a user missing from some indexes and not others.
+      ['UNLINK {ns}user:0', 'SREM {ns}idx:city:oslo 0', 'SREM {ns}idx:dept:legal 0', 'ZREM {ns}idx:salary 0', 'ZREM {ns}idx:age 0'],
+      // Atomic, but the city index goes with its other members.
+      [
+        'MULTI',
+        'UNLINK {ns}user:0',
+        'UNLINK {ns}idx:city:oslo',
+        'SREM {ns}idx:dept:legal 0',
+        'ZREM {ns}idx:salary 0',
+        'ZREM {ns}idx:age 0',
+        'EXEC',
+      ],
+      // Opened, then thrown away: DISCARD runs nothing.
+      [
+        'MULTI',
+        'UNLINK {ns}user:0',
+        'SREM {ns}idx:city:oslo 0',
+        'SREM {ns}idx:dept:legal 0',
+        'ZREM {ns}idx:salary 0',
+        'ZREM {ns}idx:age 0',
+        'DISCARD',
+      ],
     ],
   },
   {
@@ -886,7 +1039,9 @@ every single command brief, so other clients' commands slip in between.`,
         [[fmt(s.requested), fmt(s.removed), fmt(s.commands), fmt(s.roundTrips), ms(s.ms), fmt((s.removed * 1000) / Math.max(s.ms, 0.001))]],
       );
       const leftIdx = await countMatching(ctx.admin, `${ns}idx:*`);
-      ctx.say(`${fmt(existing)} of the names existed and ${fmt(s.removed)} were removed; ${fmt(leftIdx)} index keys left under {ns}idx:*.`);
+      ctx.say(
+        `${fmt(existing)} of the names existed and ${fmt(s.removed)} were removed; ${count(leftIdx, 'index key')} left under {ns}idx:*.`,
+      );
     },
   },
   {

@@ -7,19 +7,25 @@ import { transfer, watchedHashIncrement } from '../patterns/complex-optimistic-l
 import { popMostUrgent, pushJobs } from '../patterns/complex-priority-queue.js';
 import { fieldKeys, memoryOf, saveProfileAsHash, saveProfileAsKeys, type Profile } from '../patterns/complex-profile-storage.js';
 import { ackJob, claimJob, enqueue, requeueAll } from '../patterns/complex-reliable-queue.js';
+import { tokenize } from '../redis/tokenize.js';
 import {
   all,
   custom,
   hashHas,
   hashLacks,
-  learnerUsed,
+  keysWrittenBy,
   lengthIs,
   listEquals,
+  ranCommands,
   setEquals,
   stringEquals,
+  writesSince,
+  writtenOnlyBy,
   zsetEquals,
+  type RanCommand,
+  type Restart,
 } from './engine/checks.js';
-import type { Lesson, LessonContext } from './engine/types.js';
+import type { Check, Lesson, LessonContext } from './engine/types.js';
 
 const MEMORY_USERS = 100;
 const BATCH_SIZE = 500;
@@ -60,6 +66,177 @@ async function configValue(ctx: LessonContext, name: string, fallback: string): 
     // Managed services often rename or forbid CONFIG: the default is then the best guess.
     return { value: fallback, read: false };
   }
+}
+
+// ── Checks that read what the learner typed: the state alone cannot tell the approach taught from the one it replaces ──
+
+/**
+ * Retyping an exercise's setup line starts it over: a learner who made the mistake can put the keys back the way
+ * they were and do it right, and the writes before that no longer count against them.
+ */
+function retyped(setup: readonly string[]): Restart {
+  return (c, ctx) =>
+    setup.some((line) => {
+      const args = tokenize(ctx.sb.expand(line));
+      return args.length === c.args.length && args[0]!.toUpperCase() === c.name && args.every((a, i) => i === 0 || a === c.args[i]);
+    });
+}
+
+const HASH_CREATE_SETUP = ['DEL {ns}user:2001'];
+const HASH_UPDATE_SETUP = ['DEL {ns}user:2002', 'HSET {ns}user:2002 name Margaret karma 41 reset_token 7f3a9c'];
+const FEED_SETUP = ['DEL {ns}feed:bob', 'RPUSH {ns}feed:bob commented:6 liked:5 followed:4 shared:3 posted:2 joined:1'];
+const QUEUE_SETUP = ['DEL {ns}queue:emails {ns}queue:emails:processing', 'LPUSH {ns}queue:emails email:1 email:2 email:3'];
+const LEADERBOARD_SETUP = ['DEL {ns}leaderboard:season', 'ZADD {ns}leaderboard:season 300 ana 250 ben 410 chen 280 dara'];
+const TICKETS_SETUP = ['DEL {ns}pq:tickets', 'ZADD {ns}pq:tickets 3 printer-jam 1 site-down 2 login-slow 5 typo'];
+const TRANSFER_SETUP = ['DEL {ns}account:carol {ns}account:dave', 'SET {ns}account:carol 100', 'SET {ns}account:dave 20'];
+
+/** The commands after the last one `restart` accepts (all of them without one). */
+function since(cs: readonly RanCommand[], restart: (c: RanCommand) => boolean): RanCommand[] {
+  let last = -1;
+  cs.forEach((c, i) => {
+    if (restart(c)) last = i;
+  });
+  return cs.slice(last + 1);
+}
+
+/** "A ; B ; C" */
+function commands(cs: readonly RanCommand[]): string {
+  return cs.map((c) => c.command).join(' ; ');
+}
+
+/** Field/value pairs of an HSET or HMSET. */
+function hashPairs(c: RanCommand): Map<string, string> {
+  const pairs = new Map<string, string>();
+  for (let i = 2; i + 1 < c.args.length; i += 2) pairs.set(c.args[i]!, c.args[i + 1]!);
+  return pairs;
+}
+
+/** One HSET (or HMSET) wrote every field of `fields`; and no key per field (`name:field`) was written instead. */
+function oneHashWrite(name: string, fields: Record<string, string>, restart: Restart): Check {
+  return async (ctx) => {
+    const key = ctx.key(name);
+    const ran = ranCommands(ctx.history);
+    // Keys per field the learner wrote and has not removed since.
+    const written = [...new Set(ran.flatMap((c) => keysWrittenBy(c).filter((k) => k.startsWith(`${key}:`))))];
+    const left = written.length ? await ctx.admin.exists(...written) : 0;
+    const hit = ran.find(
+      (c) =>
+        (c.name === 'HSET' || c.name === 'HMSET') &&
+        c.args[1] === key &&
+        Object.entries(fields).every(([f, v]) => hashPairs(c).get(f) === v),
+    );
+    const writes = writesSince(ctx, key, restart);
+    const expected = `one HSET that writes ${Object.keys(fields).join(', ')} into the hash ${key}`;
+    if (left) {
+      return { pass: false, expected, actual: `you wrote one key per field (${written.join(', ')}): the profile belongs in one hash` };
+    }
+    const asString = writes.find((c) => /^(SET|SETNX|SETEX|PSETEX|MSET|GETSET|APPEND)$/.test(c.name));
+    if (asString) {
+      return {
+        pass: false,
+        expected,
+        actual: `you stored it as a string (${asString.command}): Redis cannot change one field of that; a hash can`,
+      };
+    }
+    return {
+      pass: Boolean(hit),
+      expected,
+      actual: hit
+        ? hit.command
+        : writes.length > 1
+          ? `you sent ${writes.length} commands (${commands(writes)}): one HSET takes all the fields`
+          : writes.length
+            ? `${commands(writes)} did not write all of ${Object.keys(fields).join(', ')}`
+            : `no command wrote ${key} yet`,
+    };
+  };
+}
+
+const MOVES = new Set(['LMOVE', 'BLMOVE', 'RPOPLPUSH', 'BRPOPLPUSH']);
+const POPS = new Set(['ZPOPMIN', 'BZPOPMIN', 'ZMPOP', 'BZMPOP']);
+const INCREMENTS = new Set(['INCR', 'INCRBY', 'DECR', 'DECRBY', 'INCRBYFLOAT']);
+
+/** `job` went from `from` to `to` in one move command, and nothing else wrote either list. */
+function movedAtomically(fromName: string, toName: string, job: string, restart: Restart): Check {
+  return async (ctx) => {
+    const [from, to] = [ctx.key(fromName), ctx.key(toName)];
+    const writes = since(
+      ranCommands(ctx.history).filter((c) => keysWrittenBy(c).some((k) => k === from || k === to)),
+      (c) => restart(c, ctx),
+    );
+    const isMove = (c: RanCommand) => MOVES.has(c.name) && c.args[1] === from && c.args[2] === to;
+    const others = writes.filter((c) => !isMove(c));
+    const hit = writes.find((c) => isMove(c) && c.reply === job);
+    return {
+      pass: Boolean(hit) && others.length === 0,
+      expected: `one LMOVE (or BLMOVE, RPOPLPUSH) taking ${job} from ${from} into ${to}`,
+      actual: others.length
+        ? `you sent ${commands(writes)}: the job moved in ${writes.length} commands, and a crash in between loses it (or runs it twice)`
+        : hit
+          ? hit.command
+          : writes.length
+            ? `${commands(writes)} did not move ${job}`
+            : 'no job moved yet',
+    };
+  };
+}
+
+/**
+ * The set was last written by `command` (Redis computed it), with nothing typed in by hand after. A STORE replaces its
+ * destination, so hand-typed members before the last one do not matter.
+ */
+function computedBy(name: string, command: string): Check {
+  return async (ctx) => {
+    const key = ctx.key(name);
+    const writes = writesSince(ctx, key);
+    const stored = writes.findLastIndex((c) => c.name === command);
+    const after = writes.slice(stored + 1);
+    const bad = after.find((c) => c.name === 'SADD') ?? after[0];
+    return {
+      pass: stored >= 0 && !bad,
+      expected: `${key} stored by ${command}, computed by Redis`,
+      actual:
+        bad?.name === 'SADD'
+          ? `you typed members into ${key} yourself (${bad.command}): ${command} computes and stores them`
+          : bad
+            ? `${key} was written by ${bad.command}, not ${command}`
+            : stored >= 0
+              ? writes[stored]!.command
+              : `no ${command} into ${key} yet`,
+    };
+  };
+}
+
+/** Every write to both accounts ran inside one committed MULTI/EXEC, as relative changes (DECRBY/INCRBY). */
+function oneTransaction(names: string[], restart: Restart): Check {
+  return async (ctx) => {
+    const keys = names.map((n) => ctx.key(n));
+    const writes = since(
+      ranCommands(ctx.history).filter((c) => keysWrittenBy(c).some((k) => keys.includes(k))),
+      (c) => restart(c, ctx),
+    );
+    const expected = `the changes to ${keys.join(' and ')} queued after MULTI and run together by EXEC`;
+    const alone = writes.find((c) => c.transaction === null);
+    const absolute = writes.find((c) => !INCREMENTS.has(c.name));
+    const transactions = new Set(writes.map((c) => c.transaction));
+    const fail = (actual: string) => ({ pass: false, expected, actual });
+    if (!writes.length) return fail('no transaction changed them yet');
+    if (alone) {
+      return fail(
+        `you ran ${alone.command} outside MULTI/EXEC: until the other change ran, a client could see the coins in neither account`,
+      );
+    }
+    if (absolute)
+      return fail(`you wrote a balance computed in the client (${absolute.command}): a payment landing before EXEC would be lost`);
+    if (transactions.size > 1) {
+      return fail(
+        `the changes ran in ${transactions.size} separate transactions: in between, a client could see the coins in neither account`,
+      );
+    }
+    const untouched = keys.filter((k) => !writes.some((c) => keysWrittenBy(c).includes(k)));
+    if (untouched.length) return fail(`the transaction did not change ${untouched.join(', ')}`);
+    return { pass: true, expected, actual: `MULTI ; ${commands(writes)} ; EXEC` };
+  };
 }
 
 /** Attempts the WATCH variant of the race needed; reset by its setup, reported by its measure. */
@@ -174,8 +351,9 @@ export const complexLesson: Lesson = {
         // Past hash-max-listpack-value (or -entries) the hash becomes a real hash table, and never goes back.
         const limit = await configValue(ctx, 'hash-max-listpack-value', '64');
         const max = Number(limit.value) || 64;
+        // User 1 is a made-up profile ("Alan B."), so the bio is generic filler, not a famous person's.
         let bio = '';
-        while (bio.length <= max) bio += 'Wrote the first compiler and popularised the word "bug". ';
+        while (bio.length <= max) bio += 'Likes short round trips, small keys and long walks. ';
         const before = await memoryOf(ctx.admin, [hashKeys[0]!]);
         await ctx.redis.hset(hashKeys[0]!, 'bio', bio.trim());
         const after = await memoryOf(ctx.admin, [hashKeys[0]!]);
@@ -198,10 +376,21 @@ export const complexLesson: Lesson = {
       title: 'Create a profile hash',
       text: 'Store user 2001 as the hash {ns}user:2001 with name Linus, city Helsinki and karma 10, in a single command.',
       points: 2,
-      setup: ['DEL {ns}user:2001'],
-      check: all(hashHas('user:2001', { name: 'Linus', city: 'Helsinki', karma: '10' }), lengthIs('user:2001', 3)),
+      setup: HASH_CREATE_SETUP,
+      check: all(
+        oneHashWrite('user:2001', { name: 'Linus', city: 'Helsinki', karma: '10' }, retyped(HASH_CREATE_SETUP)),
+        hashHas('user:2001', { name: 'Linus', city: 'Helsinki', karma: '10' }),
+        lengthIs('user:2001', 3),
+      ),
       hints: ['One command can set several fields of a hash at once.', 'HSET key field value [field value …]'],
       solution: ['HSET {ns}user:2001 name Linus city Helsinki karma 10'],
+      wrong: [
+        ['HSET {ns}user:2001 name Linus', 'HSET {ns}user:2001 city Helsinki', 'HSET {ns}user:2001 karma 10'],
+        // The layout the memory step measured against: one string key per field.
+        ['MSET {ns}user:2001:name Linus {ns}user:2001:city Helsinki {ns}user:2001:karma 10'],
+        // JSON in a string: one key, but Redis cannot change one field of it.
+        [`SET {ns}user:2001 '{"name":"Linus","city":"Helsinki","karma":10}'`],
+      ],
     },
     {
       id: 'ex-hash-update',
@@ -211,13 +400,33 @@ export const complexLesson: Lesson = {
         '{ns}user:2002 belongs to Margaret (karma 41). She earned a karma point: add it atomically (no read, no ' +
         'rewrite), and remove the used reset_token field. Her name must stay.',
       points: 3,
-      setup: ['DEL {ns}user:2002', 'HSET {ns}user:2002 name Margaret karma 41 reset_token 7f3a9c'],
-      check: all(hashHas('user:2002', { name: 'Margaret', karma: '42' }), hashLacks('user:2002', 'reset_token'), learnerUsed('HINCRBY')),
+      setup: HASH_UPDATE_SETUP,
+      check: all(
+        hashHas('user:2002', { name: 'Margaret', karma: '42' }),
+        hashLacks('user:2002', 'reset_token'),
+        writtenOnlyBy(
+          'user:2002',
+          'KEY changed in place: HINCRBY on karma, HDEL of reset_token',
+          (c) => ((c.name === 'HINCRBY' || c.name === 'HINCRBYFLOAT') && c.args[2] === 'karma') || c.name === 'HDEL',
+          (c) =>
+            (c.name === 'HSET' || c.name === 'HMSET' || c.name === 'HSETNX') && c.args.slice(2).includes('karma')
+              ? `you set karma with ${c.command}: a value computed in the client, so a point earned meanwhile is lost`
+              : `you rewrote the hash (${c.command}) instead of changing one field in place`,
+          retyped(HASH_UPDATE_SETUP),
+        ),
+      ),
       hints: [
         'Reading 41 and writing 42 back can lose a concurrent update; one command can add to a field in place. Another removes a field.',
         'HINCRBY key field increment, then HDEL key field',
       ],
       solution: ['HINCRBY {ns}user:2002 karma 1', 'HDEL {ns}user:2002 reset_token'],
+      wrong: [
+        ['HGET {ns}user:2002 karma', 'HSET {ns}user:2002 karma 42', 'HDEL {ns}user:2002 reset_token'],
+        // An empty value is still a field.
+        ['HINCRBY {ns}user:2002 karma 1', 'HSET {ns}user:2002 reset_token ""'],
+        // Rewriting the whole hash to drop one field.
+        ['HINCRBY {ns}user:2002 karma 1', 'DEL {ns}user:2002', 'HSET {ns}user:2002 name Margaret karma 42'],
+      ],
     },
 
     // ── Lists ─────────────────────────────────────────────────────────────────────────────────
@@ -270,13 +479,36 @@ export const complexLesson: Lesson = {
         "{ns}feed:bob holds bob's 6 latest activities, newest first. A new one, liked:7, arrives: put it at the head " +
         'and cut the feed down to the 5 newest entries.',
       points: 3,
-      setup: ['DEL {ns}feed:bob', 'RPUSH {ns}feed:bob commented:6 liked:5 followed:4 shared:3 posted:2 joined:1'],
-      check: listEquals('feed:bob', ['liked:7', 'commented:6', 'liked:5', 'followed:4', 'shared:3']),
+      setup: FEED_SETUP,
+      check: all(
+        listEquals('feed:bob', ['liked:7', 'commented:6', 'liked:5', 'followed:4', 'shared:3']),
+        writtenOnlyBy(
+          'feed:bob',
+          'KEY changed by LPUSH and capped by LTRIM',
+          (c) => c.name === 'LPUSH' || c.name === 'LPUSHX' || c.name === 'LTRIM',
+          (c) =>
+            /^(RPOP|LPOP|LREM|BRPOP|BLPOP)$/.test(c.name)
+              ? `you dropped entries one at a time (${c.command}): that needs the length first, LTRIM keeps the newest 5 whatever it is`
+              : `you rebuilt the list in the client (${c.command}) instead of trimming it on the server`,
+          retyped(FEED_SETUP),
+        ),
+        async (ctx) => {
+          const trimmed = writesSince(ctx, ctx.key('feed:bob'), retyped(FEED_SETUP)).some((c) => c.name === 'LTRIM');
+          return { pass: trimmed, expected: 'an LTRIM capping the feed', actual: trimmed ? 'LTRIM capped it' : 'no LTRIM yet' };
+        },
+      ),
       hints: [
         'Two commands: one pushes at the head, one keeps only a range of indexes.',
         'LPUSH key element, then LTRIM key start stop (indexes are inclusive, 0-based)',
       ],
       solution: ['LPUSH {ns}feed:bob liked:7', 'LTRIM {ns}feed:bob 0 4'],
+      wrong: [
+        ['RPUSH {ns}feed:bob liked:7', 'LTRIM {ns}feed:bob 0 4'],
+        // LTRIM's stop index is inclusive.
+        ['LPUSH {ns}feed:bob liked:7', 'LTRIM {ns}feed:bob 0 5'],
+        ['LPUSH {ns}feed:bob liked:7', 'RPOP {ns}feed:bob', 'RPOP {ns}feed:bob'],
+        ['LRANGE {ns}feed:bob 0 3', 'DEL {ns}feed:bob', 'RPUSH {ns}feed:bob liked:7 commented:6 liked:5 followed:4 shared:3'],
+      ],
     },
     {
       id: 'reliable-queue',
@@ -340,18 +572,26 @@ export const complexLesson: Lesson = {
         'Producers LPUSH onto {ns}queue:emails, so the oldest job (email:1) is at the right end. You are a worker: take ' +
         'it and, in the same atomic command, put it at the head of {ns}queue:emails:processing.',
       points: 3,
-      setup: ['DEL {ns}queue:emails {ns}queue:emails:processing', 'LPUSH {ns}queue:emails email:1 email:2 email:3'],
+      setup: QUEUE_SETUP,
       check: all(
         listEquals('queue:emails:processing', ['email:1']),
         listEquals('queue:emails', ['email:3', 'email:2']),
         // RPOP then LPUSH reaches the same state, with a window where a crash loses the job.
-        learnerUsed('LMOVE', 'BLMOVE', 'RPOPLPUSH', 'BRPOPLPUSH'),
+        movedAtomically('queue:emails', 'queue:emails:processing', 'email:1', retyped(QUEUE_SETUP)),
       ),
       hints: [
         'Popping and then pushing in two commands leaves a moment where a crash loses the job. One command moves an element between lists.',
         'LMOVE source destination RIGHT LEFT (or BLMOVE … RIGHT LEFT timeout, which waits when the queue is empty)',
       ],
       solution: ['LMOVE {ns}queue:emails {ns}queue:emails:processing RIGHT LEFT'],
+      wrong: [
+        ['RPOP {ns}queue:emails', 'LPUSH {ns}queue:emails:processing email:1'],
+        ['BRPOP {ns}queue:emails 1', 'LPUSH {ns}queue:emails:processing email:1'],
+        // Copy first, then remove: a crash in between runs the job twice.
+        ['LPUSH {ns}queue:emails:processing email:1', 'RPOP {ns}queue:emails'],
+        // The newest job, not the oldest.
+        ['LMOVE {ns}queue:emails {ns}queue:emails:processing LEFT LEFT'],
+      ],
     },
 
     // ── Sets ──────────────────────────────────────────────────────────────────────────────────
@@ -392,12 +632,30 @@ export const complexLesson: Lesson = {
         'SADD {ns}likes:rust ana ben chen dara',
         'SADD {ns}likes:go ben dara eli',
       ],
-      check: all(setEquals('likes:both', ['ben', 'dara']), setEquals('likes:rust-only', ['ana', 'chen'])),
+      check: all(
+        setEquals('likes:both', ['ben', 'dara']),
+        setEquals('likes:rust-only', ['ana', 'chen']),
+        computedBy('likes:both', 'SINTERSTORE'),
+        computedBy('likes:rust-only', 'SDIFFSTORE'),
+      ),
       hints: [
         'SINTER and SDIFF return a result; each has a twin that stores the result in a key instead.',
         'SINTERSTORE destination key [key …] and SDIFFSTORE destination key [key …] (SDIFF keeps members of the first key not in the others)',
       ],
       solution: ['SINTERSTORE {ns}likes:both {ns}likes:rust {ns}likes:go', 'SDIFFSTORE {ns}likes:rust-only {ns}likes:rust {ns}likes:go'],
+      wrong: [
+        ['SADD {ns}likes:both ben dara', 'SADD {ns}likes:rust-only ana chen'],
+        // Redis computed it, the client copied it back.
+        [
+          'SINTER {ns}likes:rust {ns}likes:go',
+          'SADD {ns}likes:both ben dara',
+          'SDIFF {ns}likes:rust {ns}likes:go',
+          'SADD {ns}likes:rust-only ana chen',
+        ],
+        ['SUNIONSTORE {ns}likes:both {ns}likes:rust {ns}likes:go', 'SDIFFSTORE {ns}likes:rust-only {ns}likes:rust {ns}likes:go'],
+        // SDIFF keeps the members of its first key.
+        ['SINTERSTORE {ns}likes:both {ns}likes:rust {ns}likes:go', 'SDIFFSTORE {ns}likes:rust-only {ns}likes:go {ns}likes:rust'],
+      ],
     },
 
     // ── Sorted sets ───────────────────────────────────────────────────────────────────────────
@@ -469,19 +727,39 @@ export const complexLesson: Lesson = {
         'ben just won a match worth 45 points on {ns}leaderboard:season. Add them atomically, then ask Redis for ' +
         "ben's rank counting from the top (the leader is rank 0).",
       points: 3,
-      setup: ['DEL {ns}leaderboard:season', 'ZADD {ns}leaderboard:season 300 ana 250 ben 410 chen 280 dara'],
-      check: custom('ben at 295 points, and a ZREVRANK reply matching his rank now', async (ctx) => {
+      setup: LEADERBOARD_SETUP,
+      check: custom('ben at 295 points added by ZINCRBY, and a ZREVRANK reply matching his rank now', async (ctx) => {
         const key = ctx.key('leaderboard:season');
         const score = await ctx.admin.zscore(key, 'ben');
         if (score === null || Number(score) !== 295) {
           return { pass: false, actual: `score of ben = ${score ?? '(nil)'}` };
         }
-        const rank = await ctx.admin.zrevrank(key, 'ben');
-        const asked = ctx.history.filter(
-          (c) => !c.error && String(c.args[0]).toUpperCase() === 'ZREVRANK' && c.args[1] === key && c.args[2] === 'ben',
+        // ZADD … INCR is ZINCRBY by another name; any other write set a score worked out in the client.
+        const set = writesSince(ctx, key, retyped(LEADERBOARD_SETUP)).find(
+          (c) => c.name !== 'ZINCRBY' && !(c.name === 'ZADD' && c.args.some((a) => a.toUpperCase() === 'INCR')),
         );
-        const last = asked.at(-1);
-        if (!last) return { pass: false, actual: 'ben has 295 points; no ZREVRANK of ben yet' };
+        if (set)
+          return {
+            pass: false,
+            actual: `you set the score with ${set.command}: worked out in the client, so points won meanwhile are lost`,
+          };
+        const rank = await ctx.admin.zrevrank(key, 'ben');
+        const ran = ranCommands(ctx.history);
+        const last = ran.filter((c) => c.name === 'ZREVRANK' && c.args[1] === key && c.args[2] === 'ben').at(-1);
+        if (!last) {
+          const other = ran.find(
+            (c) => /^(ZRANK|ZRANGE|ZREVRANGE|ZRANGEBYSCORE|ZREVRANGEBYSCORE|ZSCAN)$/.test(c.name) && c.args[1] === key,
+          );
+          return {
+            pass: false,
+            actual:
+              other?.name === 'ZRANK'
+                ? `ben has 295 points; ${other.command} counts from the lowest score, not the top`
+                : other
+                  ? `ben has 295 points; ${other.command} lists the board for you to count: ZREVRANK asks Redis for the rank`
+                  : 'ben has 295 points; no ZREVRANK of ben yet',
+          };
+        }
         // ZREVRANK … WITHSCORE (Redis 7.2+) replies [rank, score].
         const said = Array.isArray(last.reply) ? Number(last.reply[0]) : Number(last.reply);
         return {
@@ -497,6 +775,15 @@ export const complexLesson: Lesson = {
         'ZINCRBY key increment member, then ZREVRANK key member',
       ],
       solution: ['ZINCRBY {ns}leaderboard:season 45 ben', 'ZREVRANK {ns}leaderboard:season ben'],
+      wrong: [
+        // Read, add in the client, write back.
+        ['ZSCORE {ns}leaderboard:season ben', 'ZADD {ns}leaderboard:season 295 ben', 'ZREVRANK {ns}leaderboard:season ben'],
+        ['ZINCRBY {ns}leaderboard:season 45 ben', 'ZRANK {ns}leaderboard:season ben'],
+        // Fetch the board and count in the client.
+        ['ZINCRBY {ns}leaderboard:season 45 ben', 'ZREVRANGE {ns}leaderboard:season 0 -1 WITHSCORES'],
+        // A rank asked before the points landed.
+        ['ZREVRANK {ns}leaderboard:season ben', 'ZINCRBY {ns}leaderboard:season 45 ben'],
+      ],
     },
     {
       id: 'priority-queue',
@@ -534,20 +821,37 @@ export const complexLesson: Lesson = {
         '{ns}pq:tickets is a support queue scored by priority (1 = most urgent). Take the most urgent ticket off the ' +
         'queue in one atomic command, the way a worker would (so no other worker can take it too).',
       points: 2,
-      setup: ['DEL {ns}pq:tickets', 'ZADD {ns}pq:tickets 3 printer-jam 1 site-down 2 login-slow 5 typo'],
+      setup: TICKETS_SETUP,
       check: all(
         zsetEquals('pq:tickets', [
           ['login-slow', 2],
           ['printer-jam', 3],
           ['typo', 5],
         ]),
-        learnerUsed('ZPOPMIN', 'BZPOPMIN', 'ZMPOP', 'BZMPOP'),
+        writtenOnlyBy(
+          'pq:tickets',
+          'the ticket taken off KEY by one pop (ZPOPMIN) that hands it to the worker',
+          (c) => POPS.has(c.name),
+          (c) =>
+            c.name === 'ZREM'
+              ? `you removed it with ${c.command} after choosing it: another worker could take the same ticket in between`
+              : /^ZREMRANGEBY/.test(c.name)
+                ? `${c.command} deletes the ticket without handing it to you: the worker never gets it`
+                : `you changed the queue with ${c.command}`,
+          retyped(TICKETS_SETUP),
+        ),
       ),
       hints: [
         'Reading the first member and then removing it is two steps another worker can slip between. One command pops the lowest score.',
         'ZPOPMIN key [count]',
       ],
       solution: ['ZPOPMIN {ns}pq:tickets'],
+      wrong: [
+        ['ZRANGE {ns}pq:tickets 0 0', 'ZREM {ns}pq:tickets site-down'],
+        ['ZREMRANGEBYRANK {ns}pq:tickets 0 0'],
+        // The highest score is the least urgent here.
+        ['ZPOPMAX {ns}pq:tickets'],
+      ],
     },
 
     // ── Round trips, pipelines, transactions ───────────────────────────────────────────────────
@@ -751,13 +1055,25 @@ export const complexLesson: Lesson = {
         'coins in neither account or in both: queue the two changes in a transaction and execute it. (No WATCH is ' +
         'needed here: nothing is decided from a value read first.)',
       points: 3,
-      setup: ['DEL {ns}account:carol {ns}account:dave', 'SET {ns}account:carol 100', 'SET {ns}account:dave 20'],
-      check: all(stringEquals('account:carol', '70'), stringEquals('account:dave', '50'), learnerUsed('EXEC')),
+      setup: TRANSFER_SETUP,
+      check: all(
+        stringEquals('account:carol', '70'),
+        stringEquals('account:dave', '50'),
+        oneTransaction(['account:carol', 'account:dave'], retyped(TRANSFER_SETUP)),
+      ),
       hints: [
         'Open a transaction, queue one decrement and one increment (each replies QUEUED), then run them together.',
         'MULTI, DECRBY key decrement, INCRBY key increment, EXEC',
       ],
       solution: ['MULTI', 'DECRBY {ns}account:carol 30', 'INCRBY {ns}account:dave 30', 'EXEC'],
+      wrong: [
+        ['DECRBY {ns}account:carol 30', 'INCRBY {ns}account:dave 30'],
+        // The transaction typed after the fact wraps nothing.
+        ['DECRBY {ns}account:carol 30', 'INCRBY {ns}account:dave 30', 'MULTI', 'EXEC'],
+        ['MULTI', 'DECRBY {ns}account:carol 30', 'EXEC', 'MULTI', 'INCRBY {ns}account:dave 30', 'EXEC'],
+        // Balances worked out in the client: atomic, but a payment landing before EXEC is overwritten.
+        ['MULTI', 'SET {ns}account:carol 70', 'SET {ns}account:dave 50', 'EXEC'],
+      ],
     },
     {
       id: 'wrap-up',

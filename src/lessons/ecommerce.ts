@@ -13,11 +13,23 @@ import {
   fixedWindowHit,
   fixedWindowHitMulti,
   fixedWindowNaive,
+  fixedWindowSetNxThenIncr,
   recordFailedLogin,
   windowKey,
 } from '../patterns/ecommerce-rate-limit.js';
 import { recordView } from '../patterns/ecommerce-recently-viewed.js';
-import { all, custom, hashHas, listEquals, learnerUsed, stringEquals, ttlBetween } from './engine/checks.js';
+import {
+  all,
+  builtOnServer,
+  custom,
+  hashHas,
+  keysWrittenBy,
+  ranCommands,
+  stringEquals,
+  ttlBetween,
+  writesThatMadeIt,
+  type RanCommand,
+} from './engine/checks.js';
 import type { Check, Lesson, LessonContext } from './engine/types.js';
 
 // ── the catalogue the simulated database serves ─────────────────────────────────────────────────────
@@ -39,6 +51,8 @@ const CATALOGUE: ReadonlyMap<string, Product> = new Map(
 const DB_DELAY_MS = 40;
 
 const CART_RACE_CLIENTS = 20;
+/** The race table names the unit once, in its header ("database queries expected"). */
+const STAMPEDE_UNIT = 'database queries';
 const STAMPEDE_CLIENTS = 30;
 const BUYERS = 50;
 const UNITS = 10;
@@ -71,6 +85,8 @@ const VISITOR_DAYS: [string, number, number][] = [
 ];
 
 const RATE_EXERCISE_KEY = 'rate:api:k-42:28500000';
+/** The counter the rate-limit step lets expire between SET … NX and INCR. */
+export const RATE_GAP_KEY = 'rate:api:k-setnx:28500000';
 
 const TTL_OPTIONS = new Set(['EX', 'PX', 'EXAT', 'PXAT']);
 
@@ -90,6 +106,13 @@ function pairs(reply: unknown): [string, number][] {
   for (let i = 0; i + 1 < a.length; i += 2) out.push([String(a[i]), Number(a[i + 1])]);
   return out;
 }
+
+/** "1 hit", "3 hits": a count with its noun in the right number. */
+function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+const SCRIPT_CALL = /^(EVAL|EVALSHA|FCALL)$/;
 
 function pct(x: number): string {
   return `${(x * 100).toFixed(1)} %`;
@@ -113,6 +136,137 @@ async function fresh(ctx: LessonContext, names: string[], write: (key: (n: strin
   await ctx.claim(keys);
   await ctx.admin.unlink(...keys);
   await write((n) => ctx.key(n));
+}
+
+const EXPIRY = /^P?EXPIRE(AT)?$/;
+const hasOption = (c: RanCommand, option: string) => c.args.slice(3).some((a) => a.toUpperCase() === option);
+
+/**
+ * rate-window: among the writes that made the counter (writesThatMadeIt), an INCR and an expiry that only sets a missing TTL (EXPIRE … NX,
+ * or SET … NX with EX/PX before the INCR) ran in the same EXEC, or a script wrote the key. Anything else is named.
+ */
+async function windowInOneUnit(ctx: LessonContext): Promise<{ pass: boolean; actual: string }> {
+  const key = ctx.key(RATE_EXERCISE_KEY);
+  const names = ctx.history.map((c) => String(c.args[0]).toUpperCase());
+  if (names.lastIndexOf('MULTI') > Math.max(names.lastIndexOf('EXEC'), names.lastIndexOf('DISCARD'))) {
+    return { pass: false, actual: 'the transaction is still open: EXEC runs it' };
+  }
+  const writes = writesThatMadeIt(ctx, key);
+  const script = writes.find((c) => SCRIPT_CALL.test(c.name));
+  if (script) return { pass: true, actual: `${script.name} counted and set the TTL as one` };
+  const incrs = writes.filter((c) => /^INCR(BY)?$/.test(c.name));
+  const sameUnit = (c: RanCommand) => writes.filter((w) => w.transaction !== null && w.transaction === c.transaction);
+  const setsMissingTtl = (c: RanCommand) =>
+    (EXPIRY.test(c.name) && hasOption(c, 'NX')) ||
+    (c.name === 'SET' && hasOption(c, 'NX') && c.args.slice(3).some((a) => TTL_OPTIONS.has(a.toUpperCase())));
+  for (const inc of incrs) {
+    if (inc.transaction !== null && sameUnit(inc).some(setsMissingTtl)) {
+      return {
+        pass: true,
+        actual: `INCR and the expiry ran in one EXEC: ${sameUnit(inc)
+          .map((c) => c.command)
+          .join(' ; ')}`,
+      };
+    }
+  }
+  const restart = ` (to start over: UNLINK ${key})`;
+  const inTx = incrs.find((c) => c.transaction !== null);
+  if (inTx) {
+    const plain = sameUnit(inTx).find((c) => EXPIRY.test(c.name));
+    return {
+      pass: false,
+      actual: plain
+        ? `one unit, but ${plain.command} has no NX: every request in the window would set the TTL back to 60 and push its end away${restart}`
+        : `the transaction counted but set no expiry${restart}`,
+    };
+  }
+  const inc = incrs[0];
+  const setNx = writes.find((c) => c.name === 'SET' && hasOption(c, 'NX'));
+  const expiry = writes.find((c) => EXPIRY.test(c.name));
+  if (inc && setNx) {
+    return {
+      pass: false,
+      actual: `SET … NX and INCR ran as two commands: if the key expires between them, INCR recreates it with no TTL, as the step above showed — put INCR and EXPIRE … 60 NX in one MULTI … EXEC${restart}`,
+    };
+  }
+  if (inc && expiry) {
+    return {
+      pass: false,
+      actual: `INCR and ${expiry.name} ran as two commands: a crash or a timeout between them leaves a counter with no TTL — put both in one MULTI … EXEC${restart}`,
+    };
+  }
+  return { pass: false, actual: inc ? `INCR alone: nothing set the TTL${restart}` : 'no INCR on the key yet' };
+}
+
+/**
+ * inventory-reserve: since each key was last put back to its start (SET inventory 5, UNLINK reservations), only a
+ * script wrote them, that script got both keys in KEYS, and it refuses when the stock is short (tried on a copy).
+ */
+async function reservedInOneScript(ctx: LessonContext): Promise<{ pass: boolean; actual: string }> {
+  const inv = ctx.key('inventory:PROD-9');
+  const res = ctx.key('reservations:PROD-9');
+  const ran = ranCommands(ctx.history);
+  let invStart = -1;
+  let resStart = -1;
+  ran.forEach((c, i) => {
+    if (c.name === 'SET' && c.args[1] === inv && c.args[2] === '5' && c.args.length === 3) invStart = i;
+    if ((c.name === 'DEL' || c.name === 'UNLINK') && c.keys.includes(res)) resStart = i;
+  });
+  const restart = ` (to start over: SET ${inv} 5 and UNLINK ${res})`;
+  const byHand = ran.find((c, i) => {
+    if (SCRIPT_CALL.test(c.name)) return false;
+    const written = keysWrittenBy(c);
+    return (i > invStart && written.includes(inv)) || (i > resStart && written.includes(res));
+  });
+  if (byHand) {
+    return {
+      pass: false,
+      actual: `${byHand.command} ran on its own, outside a script: between it and the other writes another buyer can take the same units${restart}`,
+    };
+  }
+  const script = ran.filter((c, i) => SCRIPT_CALL.test(c.name) && i > Math.max(invStart, resStart)).at(-1);
+  if (!script) return { pass: false, actual: `no script ran yet${restart}` };
+  const undeclared = [inv, res].filter((k) => !script.keys.includes(k));
+  if (undeclared.length) {
+    return {
+      pass: false,
+      actual: `the script names ${undeclared.join(' and ')} itself: pass every key it touches in KEYS (Redis Cluster routes by them)`,
+    };
+  }
+  const oversold = await sellsWhatIsNotThere(ctx, script, inv, res);
+  if (oversold) return { pass: false, actual: oversold };
+  return { pass: true, actual: `${script.name} checked, decremented and recorded as one; with 1 unit left it refuses` };
+}
+
+/**
+ * Runs the learner's script again on copies of the keys holding 1 unit: a script without the stock check sells what
+ * is not there. The real keys are put back whatever the script does, and a script that does not finish is stopped.
+ */
+async function sellsWhatIsNotThere(ctx: LessonContext, script: RanCommand, inv: string, res: string): Promise<string | null> {
+  const probeInv = `${inv}:probe`;
+  const probeRes = `${res}:probe`;
+  const numkeys = Number(script.args[2]);
+  const args = script.args.slice(1).map((a, i) => (i >= 2 && i < 2 + numkeys ? (a === inv ? probeInv : a === res ? probeRes : a) : a));
+  const saved = await Promise.all([inv, res].map(async (k) => ({ k, dump: await ctx.admin.dumpBuffer(k), pttl: await ctx.admin.pttl(k) })));
+  const [killer] = await ctx.clients(1);
+  await ctx.admin.set(probeInv, '1');
+  await ctx.admin.unlink(probeRes);
+  const timer = setTimeout(() => {
+    void killer!.call('SCRIPT', 'KILL').catch(() => killer!.call('FUNCTION', 'KILL').catch(() => undefined));
+  }, 1000);
+  try {
+    await ctx.admin.call(script.name, ...args).catch(() => undefined);
+  } finally {
+    clearTimeout(timer);
+  }
+  const [stock, reserved] = await Promise.all([ctx.admin.get(probeInv), ctx.admin.hlen(probeRes)]);
+  await ctx.admin.unlink(probeInv, probeRes);
+  for (const { k, dump, pttl } of saved) {
+    if (dump) await ctx.admin.restore(k, pttl > 0 ? pttl : 0, dump, 'REPLACE');
+    else await ctx.admin.unlink(k);
+  }
+  if (stock === '1' && reserved === 0) return null;
+  return `run again with 1 unit left, your script reserved anyway (stock ${stock ?? '(nil)'}): the check must be inside the script, before the DECRBY`;
 }
 
 export const ecommerceLesson: Lesson = {
@@ -203,12 +357,52 @@ At login, give the session a NEW id and drop the old one (RENAME, or create + UN
           await ctx.admin.hset(k('session:sess-77'), { user_id: '77', name: 'Lin', last_page: '/products/PROD-12' });
           await ctx.admin.expire(k('session:sess-77'), 60);
         }),
-      check: all(hashHas('session:sess-77', { last_page: '/cart', user_id: '77' }), ttlBetween('session:sess-77', 1700, 1800)),
+      check: expanded(
+        custom('{ns}session:sess-77: last_page = /cart, its other fields kept, TTL slid back to 1700–1800 s', async (ctx) => {
+          const key = ctx.key('session:sess-77');
+          const type = await ctx.admin.type(key);
+          if (type !== 'hash')
+            return { pass: false, actual: type === 'none' ? `${key} is gone: the shopper was logged out` : `${key} is a ${type}` };
+          const session = await ctx.admin.hgetall(key);
+          if (session.last_page !== '/cart') return { pass: false, actual: `last_page = ${JSON.stringify(session.last_page ?? null)}` };
+          const lost = Object.entries({ user_id: '77', name: 'Lin' })
+            .filter(([f, v]) => session[f] !== v)
+            .map(([f]) => f);
+          if (lost.length) {
+            return {
+              pass: false,
+              actual: `the session lost ${lost.join(' and ')}: HSET changes only the fields it names, rewriting the session drops the rest`,
+            };
+          }
+          const pttl = await ctx.admin.pttl(key);
+          const ttl = Math.round(pttl / 1000);
+          if (pttl === -1) return { pass: false, actual: `${key} has no expiry: the shopper would never be logged out` };
+          if (ttl >= 1699 && ttl <= 1800) return { pass: true, actual: `last_page = /cart, user_id and name kept, TTL ${ttl} s` };
+          const expires = ranCommands(ctx.history).filter((c) => /^P?EXPIRE$/.test(c.name) && c.args[1] === key);
+          const nx = expires.find((c) => c.args.slice(3).some((a) => a.toUpperCase() === 'NX') && Number(c.reply) === 0);
+          const actual = nx
+            ? `TTL ${ttl} s: ${nx.command} changed nothing, because NX sets an expiry only on a key that has none`
+            : expires.length
+              ? `TTL ${ttl} s: EXPIRE takes seconds, and 30 minutes is 1800`
+              : `TTL ${ttl} s: HSET leaves the TTL where it was; the deadline slides only when EXPIRE is sent again`;
+          return { pass: false, actual };
+        }),
+      ),
       hints: [
         'Two things change: a field, and the deadline of the whole key. HSET alone leaves the deadline where it was.',
         'HSET key field value, then EXPIRE key seconds   (e.g. EXPIRE {ns}session:sess-77 1800)',
       ],
       solution: ['HSET {ns}session:sess-77 last_page /cart', 'EXPIRE {ns}session:sess-77 1800'],
+      wrong: [
+        // The field changes, the deadline does not: a minute later the active shopper is logged out.
+        ['HSET {ns}session:sess-77 last_page /cart'],
+        // NX only sets an expiry on a key without one: this session has one, so nothing slides.
+        ['HSET {ns}session:sess-77 last_page /cart', 'EXPIRE {ns}session:sess-77 1800 NX'],
+        // Minutes where EXPIRE wants seconds.
+        ['HSET {ns}session:sess-77 last_page /cart', 'EXPIRE {ns}session:sess-77 30'],
+        // The session rewritten like a string: the fields not retyped are gone.
+        ['DEL {ns}session:sess-77', 'HSET {ns}session:sess-77 user_id 77 last_page /cart', 'EXPIRE {ns}session:sess-77 1800'],
+      ],
     },
     {
       id: 'cart-merge',
@@ -238,7 +432,7 @@ A MULTI alone cannot do it, because a transaction cannot use the reply of HGETAL
         await touchSession(ctx.redis, session, { user_id: '42', cart: 'user-42' }, 1800);
         const after = await ctx.admin.hgetall(user);
         const products = [...new Set([...Object.keys(before.guest), ...Object.keys(before.user)])].sort();
-        ctx.say(`merged ${moved} lines from {ns}cart:guest-9f2 into {ns}cart:user-42:`);
+        ctx.say(`merged ${count(moved, 'line')} from {ns}cart:guest-9f2 into {ns}cart:user-42:`);
         ctx.table(
           ['product', 'guest cart', 'user cart before', 'user cart after'],
           products.map((p) => [p, before.guest[p] ?? '-', before.user[p] ?? '-', after[p] ?? '-']),
@@ -309,11 +503,15 @@ The TTL gets random jitter: products cached together (say, after a deploy) would
         });
         ctx.table(['read', 'cache', 'took', 'product'], rows);
         ctx.say(`search "lamp" page 1 → ${JSON.stringify(search.value)} (${search.hit ? 'hit' : 'miss'})`);
+        // The counts come from the hash itself, so the sentence always says what the table and the key show.
         const { hits, misses, ratio } = await hitRatio(ctx.admin, stats);
-        ctx.say(`{ns}cache:stats: ${hits} hits, ${misses} misses, hit ratio ${pct(ratio)}; the database was queried ${db.loads} times`);
-        // Jitter made visible: fill every product and list the TTLs they got.
+        ctx.say(
+          `{ns}cache:stats: ${count(hits, 'hit')}, ${count(misses, 'miss', 'misses')} (the ${count(rows.length, 'product read')} above and the search), ` +
+            `hit ratio ${pct(ratio)}; the database was queried ${count(db.loads, 'time')}`,
+        );
+        // Jitter made visible: fill every product and list the TTLs they got (not counted: {ns}cache:stats keeps the numbers above).
         for (const id of CATALOGUE.keys()) {
-          await cacheAside(ctx.redis, ctx.key(`product:${id}`), () => db.load(id), { ttlSeconds: 300, jitterSeconds: 60, statsKey: stats });
+          await cacheAside(ctx.redis, ctx.key(`product:${id}`), () => db.load(id), { ttlSeconds: 300, jitterSeconds: 60 });
         }
         const ttls = await Promise.all([...CATALOGUE.keys()].map((id) => ctx.admin.ttl(ctx.key(`product:${id}`))));
         ctx.say(`TTLs of the ${ttls.length} cached products (300 s + up to 60 s of jitter): ${ttls.join(', ')}`);
@@ -338,7 +536,7 @@ The fix is a rebuild lock: on a miss, SET lock:product:<id> <token> NX PX 2000. 
               jitterSeconds: 60,
             });
           },
-          measure: async () => ({ expected: 1, actual: raceState.db.loads, unit: 'database queries' }),
+          measure: async () => ({ expected: 1, actual: raceState.db.loads, unit: STAMPEDE_UNIT }),
         },
         {
           label: 'cache-aside + rebuild lock (SET NX PX)',
@@ -354,7 +552,7 @@ The fix is a rebuild lock: on a miss, SET lock:product:<id> <token> NX PX 2000. 
               maxWaitMs: 5000,
             });
           },
-          measure: async () => ({ expected: 1, actual: raceState.db.loads, unit: 'database queries' }),
+          measure: async () => ({ expected: 1, actual: raceState.db.loads, unit: STAMPEDE_UNIT }),
         },
       ],
     },
@@ -378,14 +576,25 @@ The fix is a rebuild lock: on a miss, SET lock:product:<id> <token> NX PX 2000. 
             return { pass: ok, actual: raw === null ? 'the key does not exist (or is not a string)' : `value ${raw}` };
           }),
           ttlBetween('search:desk-lamp:page:1', 240, 300),
-          custom('one SET with NX and EX/PX', async (ctx) => {
+          custom('the key created by one SET with NX and EX/PX', async (ctx) => {
+            // The write that created the key as it is now (a DEL/UNLINK starts over): a later SET … NX EX that found
+            // the key already there did nothing, so it cannot make up for how the key was born.
             const key = ctx.key('search:desk-lamp:page:1');
-            const hit = ctx.history.find((c) => {
-              if (c.error || c.args[1] !== key || c.args[0]?.toUpperCase() !== 'SET') return false;
-              const opts = c.args.slice(3).map((a) => a.toUpperCase());
-              return opts.includes('NX') && opts.some((o) => TTL_OPTIONS.has(o));
-            });
-            return { pass: Boolean(hit), actual: hit ? hit.command : 'no SET … NX EX on the key yet' };
+            const writes = writesThatMadeIt(ctx, key);
+            const first = writes[0];
+            if (!first) return { pass: false, actual: 'no write on the key yet' };
+            const opts = first.args.slice(3).map((a) => a.toUpperCase());
+            const nx = first.name === 'SETNX' || (first.name === 'SET' && opts.includes('NX'));
+            const ttl = first.name === 'SET' && opts.some((o) => TTL_OPTIONS.has(o));
+            if (nx && ttl) return { pass: true, actual: first.command };
+            const restart = ` (UNLINK ${key} and start over)`;
+            const then = writes[1] ? `${writes[1].name} came as a second command, and ` : '';
+            const actual = nx
+              ? `it was created by ${first.name === 'SETNX' ? 'SETNX' : 'SET … NX'} with no expiry: ${then}if the process dies before the expiry is set, the entry is cached forever${restart}`
+              : ttl
+                ? `it was created by ${first.command} without NX, which would overwrite what another server cached first${restart}`
+                : `it was created by ${first.command}, with neither NX nor an expiry${restart}`;
+            return { pass: false, actual };
           }),
         ),
       ),
@@ -394,6 +603,19 @@ The fix is a rebuild lock: on a miss, SET lock:product:<id> <token> NX PX 2000. 
         `SET key value EX seconds NX   (e.g. SET {ns}search:desk-lamp:page:1 '["PROD-12","PROD-31"]' EX 300 NX)`,
       ],
       solution: [`SET {ns}search:desk-lamp:page:1 '["PROD-12","PROD-31"]' EX 300 NX`],
+      wrong: [
+        // The old two-step: SETNX, then EXPIRE. A crash in between caches the result forever.
+        [`SETNX {ns}search:desk-lamp:page:1 '["PROD-12","PROD-31"]'`, 'EXPIRE {ns}search:desk-lamp:page:1 300'],
+        [`SET {ns}search:desk-lamp:page:1 '["PROD-12","PROD-31"]' NX`, 'EXPIRE {ns}search:desk-lamp:page:1 300'],
+        // ... and then the right command, which finds the key there and does nothing.
+        [
+          `SET {ns}search:desk-lamp:page:1 '["PROD-12","PROD-31"]' NX`,
+          'EXPIRE {ns}search:desk-lamp:page:1 300',
+          `SET {ns}search:desk-lamp:page:1 '["PROD-12","PROD-31"]' EX 300 NX`,
+        ],
+        // No NX: overwrites another server's entry.
+        [`SET {ns}search:desk-lamp:page:1 '["PROD-12","PROD-31"]' EX 300`],
+      ],
     },
 
     // ── inventory ──────────────────────────────────────────────────────────────────────────────────
@@ -457,10 +679,12 @@ A script blocks the whole server while it runs: keep scripts short, and declare 
         fresh(ctx, ['inventory:PROD-9', 'reservations:PROD-9'], async (k) => {
           await ctx.admin.set(k('inventory:PROD-9'), '5');
         }),
-      check: all(
-        stringEquals('inventory:PROD-9', '3'),
-        hashHas('reservations:PROD-9', { 'order-1001': '2' }),
-        learnerUsed('EVAL', 'EVALSHA', 'FCALL'),
+      check: expanded(
+        all(
+          stringEquals('inventory:PROD-9', '3'),
+          hashHas('reservations:PROD-9', { 'order-1001': '2' }),
+          custom('the check, the DECRBY and the HSET in one script that gets both keys in KEYS', reservedInOneScript),
+        ),
       ),
       hints: [
         `Inside the script: redis.call('GET', KEYS[1]) returns a string (or false when missing): tonumber() it, compare with tonumber(ARGV[1]), then DECRBY and HSET.`,
@@ -468,6 +692,20 @@ A script blocks the whole server while it runs: keep scripts short, and declare 
       ],
       solution: [
         `EVAL "local s = tonumber(redis.call('GET', KEYS[1]) or '0') if s < tonumber(ARGV[1]) then return -1 end redis.call('HSET', KEYS[2], ARGV[2], ARGV[1]) return redis.call('DECRBY', KEYS[1], ARGV[1])" 2 {ns}inventory:PROD-9 {ns}reservations:PROD-9 2 order-1001`,
+      ],
+      wrong: [
+        // Check in the app, write with two commands: another buyer can take the units in between.
+        ['GET {ns}inventory:PROD-9', 'DECRBY {ns}inventory:PROD-9 2', 'HSET {ns}reservations:PROD-9 order-1001 2'],
+        // Half in a script: the DECRBY still runs on its own.
+        [
+          'DECRBY {ns}inventory:PROD-9 2',
+          `EVAL "return redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])" 1 {ns}reservations:PROD-9 order-1001 2`,
+        ],
+        // Both writes in a script, but the check stayed in the app: with 1 unit left the script still sells 2.
+        [
+          'GET {ns}inventory:PROD-9',
+          `EVAL "redis.call('DECRBY', KEYS[1], ARGV[1]) return redis.call('HSET', KEYS[2], ARGV[2], ARGV[1])" 2 {ns}inventory:PROD-9 {ns}reservations:PROD-9 2 order-1001`,
+        ],
       ],
     },
 
@@ -515,7 +753,23 @@ LPUSH and LTRIM of a few items are O(1); LREM is O(N) in the list's length, whic
         fresh(ctx, ['recent_views:user-7'], (k) =>
           ctx.admin.rpush(k('recent_views:user-7'), 'PROD-5', 'PROD-4', 'PROD-3', 'PROD-2', 'PROD-1'),
         ),
-      check: listEquals('recent_views:user-7', ['PROD-9', 'PROD-3', 'PROD-5', 'PROD-4', 'PROD-2']),
+      check: expanded(
+        custom('{ns}recent_views:user-7 = [PROD-9, PROD-3, PROD-5, PROD-4, PROD-2]: newest first, no duplicates, 5 items', async (ctx) => {
+          const key = ctx.key('recent_views:user-7');
+          const want = ['PROD-9', 'PROD-3', 'PROD-5', 'PROD-4', 'PROD-2'];
+          const type = await ctx.admin.type(key);
+          if (type !== 'list') return { pass: false, actual: type === 'none' ? `${key} does not exist` : `${key} is a ${type}` };
+          const got = await ctx.admin.lrange(key, 0, -1);
+          if (got.join() === want.join()) return { pass: true, actual: `${key} = [${got.join(', ')}]` };
+          // Name what went wrong: the duplicate LREM would have removed, the cap LTRIM would have kept, the wrong end.
+          const problems: string[] = [];
+          const dup = got.find((p, i) => got.indexOf(p) !== i);
+          if (dup) problems.push(`${dup} is in it twice: LREM the earlier view before the LPUSH`);
+          if (got.length > 5) problems.push(`${count(got.length, 'item')}: LTRIM 0 4 keeps the newest 5`);
+          if (!problems.length && got[0] !== 'PROD-9') problems.push('the newest view belongs at the head: LPUSH, not RPUSH');
+          return { pass: false, actual: `${key} = [${got.join(', ')}]${problems.length ? ` — ${problems.join('; ')}` : ''}` };
+        }),
+      ),
       hints: [
         'For each view: remove the product if it is there, push it to the front, cut the list to 5.',
         'LREM key 0 member · LPUSH key member · LTRIM key 0 4',
@@ -527,6 +781,19 @@ LPUSH and LTRIM of a few items are O(1); LREM is O(N) in the list's length, whic
         'LREM {ns}recent_views:user-7 0 PROD-9',
         'LPUSH {ns}recent_views:user-7 PROD-9',
         'LTRIM {ns}recent_views:user-7 0 4',
+      ],
+      wrong: [
+        // Only LPUSH: a duplicate, and a list that grows forever.
+        ['LPUSH {ns}recent_views:user-7 PROD-3', 'LPUSH {ns}recent_views:user-7 PROD-9'],
+        // Capped, but not de-duplicated.
+        [
+          'LPUSH {ns}recent_views:user-7 PROD-3',
+          'LTRIM {ns}recent_views:user-7 0 4',
+          'LPUSH {ns}recent_views:user-7 PROD-9',
+          'LTRIM {ns}recent_views:user-7 0 4',
+        ],
+        // De-duplicated, but never cut.
+        ['LREM {ns}recent_views:user-7 0 PROD-3', 'LPUSH {ns}recent_views:user-7 PROD-3', 'LPUSH {ns}recent_views:user-7 PROD-9'],
       ],
     },
     {
@@ -541,32 +808,62 @@ LPUSH and LTRIM of a few items are O(1); LREM is O(N) in the list's length, whic
           await ctx.admin.zadd(k('also_viewed:PROD-8'), 3, 'PROD-6', 5, 'PROD-9');
         }),
       check: expanded(
-        custom('{ns}recs:user-7 = also_viewed:PROD-4 × 2 + also_viewed:PROD-8 × 1', async (ctx) => {
-          const dest = ctx.key('recs:user-7');
-          const type = await ctx.admin.type(dest);
-          if (type !== 'zset') return { pass: false, actual: type === 'none' ? `${dest} does not exist` : `${dest} is a ${type}` };
-          const want = pairs(
-            await ctx.admin.call(
-              'ZUNION',
-              '2',
-              ctx.key('also_viewed:PROD-4'),
-              ctx.key('also_viewed:PROD-8'),
-              'WEIGHTS',
-              '2',
-              '1',
-              'WITHSCORES',
-            ),
-          );
-          const got = pairs(await ctx.admin.call('ZRANGE', dest, '0', '-1', 'WITHSCORES'));
-          const show = (p: [string, number][]) => p.map(([m, sc]) => `${m}:${sc}`).join(' ');
-          return { pass: show(got) === show(want), actual: `${dest} = ${show(got) || '(empty)'} (want ${show(want)})` };
-        }),
+        all(
+          custom('{ns}recs:user-7 = also_viewed:PROD-4 × 2 + also_viewed:PROD-8 × 1', async (ctx) => {
+            const dest = ctx.key('recs:user-7');
+            const type = await ctx.admin.type(dest);
+            if (type !== 'zset') return { pass: false, actual: type === 'none' ? `${dest} does not exist` : `${dest} is a ${type}` };
+            const want = pairs(
+              await ctx.admin.call(
+                'ZUNION',
+                '2',
+                ctx.key('also_viewed:PROD-4'),
+                ctx.key('also_viewed:PROD-8'),
+                'WEIGHTS',
+                '2',
+                '1',
+                'WITHSCORES',
+              ),
+            );
+            const got = pairs(await ctx.admin.call('ZRANGE', dest, '0', '-1', 'WITHSCORES'));
+            const show = (p: [string, number][]) => p.map(([m, sc]) => `${m}:${sc}`).join(' ');
+            if (show(got) === show(want)) return { pass: true, actual: `${dest} = ${show(got)}` };
+            // Name the usual slips by computing what each would have produced.
+            const a = ctx.key('also_viewed:PROD-4');
+            const b = ctx.key('also_viewed:PROD-8');
+            const slips: [string, unknown][] = [
+              ["equal weights: today's product must count twice (WEIGHTS 2 1)", await ctx.admin.call('ZUNION', '2', a, b, 'WITHSCORES')],
+              [
+                'the weights are the wrong way round: they follow the order of the keys, so 2 goes with also_viewed:PROD-4',
+                await ctx.admin.call('ZUNION', '2', a, b, 'WEIGHTS', '1', '2', 'WITHSCORES'),
+              ],
+              [
+                'only the products in both sets: ZINTERSTORE drops the rest, ZUNIONSTORE keeps them',
+                await ctx.admin.call('ZINTER', '2', a, b, 'WEIGHTS', '2', '1', 'WITHSCORES'),
+              ],
+            ];
+            const slip = slips.find(([, r]) => show(pairs(r)) === show(got));
+            return { pass: false, actual: `${dest} = ${show(got) || '(empty)'} (want ${show(want)})${slip ? ` — ${slip[0]}` : ''}` };
+          }),
+          builtOnServer('recs:user-7', 'ZUNIONSTORE … WEIGHTS'),
+        ),
       ),
       hints: [
         'One command unions sorted sets into a destination and can multiply each input by a weight.',
         'ZUNIONSTORE destination numkeys key [key …] WEIGHTS w [w …]',
       ],
       solution: ['ZUNIONSTORE {ns}recs:user-7 2 {ns}also_viewed:PROD-4 {ns}also_viewed:PROD-8 WEIGHTS 2 1'],
+      wrong: [
+        ['ZUNIONSTORE {ns}recs:user-7 2 {ns}also_viewed:PROD-4 {ns}also_viewed:PROD-8'],
+        ['ZUNIONSTORE {ns}recs:user-7 2 {ns}also_viewed:PROD-4 {ns}also_viewed:PROD-8 WEIGHTS 1 2'],
+        ['ZINTERSTORE {ns}recs:user-7 2 {ns}also_viewed:PROD-4 {ns}also_viewed:PROD-8 WEIGHTS 2 1'],
+        // Read both, add up in the app, type the totals back: the right numbers, computed on the client.
+        [
+          'ZRANGE {ns}also_viewed:PROD-4 0 -1 WITHSCORES',
+          'ZRANGE {ns}also_viewed:PROD-8 0 -1 WITHSCORES',
+          'ZADD {ns}recs:user-7 8 PROD-5 7 PROD-6 2 PROD-7 5 PROD-9',
+        ],
+      ],
     },
 
     // ── rate limiting ──────────────────────────────────────────────────────────────────────────────
@@ -574,11 +871,13 @@ LPUSH and LTRIM of a few items are O(1); LREM is O(N) in the list's length, whic
       id: 'rate-limit',
       kind: 'code',
       title: 'A rate limiter that always expires',
-      text: `A fixed-window limiter counts requests per API key per minute: key rate:api:<key>:<window>, where <window> = floor(unix time / 60). The classic code is INCR, and if the reply is 1, EXPIRE. As two commands that is a bug: if the app crashes, times out or loses the connection between them, the counter has no TTL. It never resets, and once it passes the limit that API key is refused forever. The code below simulates that crash, then shows the atomic versions:
+      text: `A fixed-window limiter counts requests per API key per minute: key rate:api:<key>:<window>, where <window> = floor(unix time / 60). The classic code is INCR, and if the reply is 1, EXPIRE. As two commands that is a bug: if the app crashes, times out or loses the connection between them, the counter has no TTL. It never resets, and once it passes the limit that API key is refused forever.
+
+"SET key 0 EX 60 NX, then INCR" looks like the cure (the key is born with its TTL) but is two commands as well. A request that arrives in the window's last moment sends SET … NX, which finds the key still there and does nothing; the key expires; INCR then creates a new key from 0, with no TTL, and that counter never resets either. Below, a window of 1 ms makes that moment certain. Airtight means the increment and the expiry run as one unit:
   - a Lua script: INCR, then EXPIRE when the count is 1 (or the TTL is missing);
-  - Redis 7.0+: MULTI / INCR / EXPIRE key 60 NX / EXEC (NX sets an expiry only
-    when there is none, so later requests do not push the window's end away);
-  - or SET key 0 EX 60 NX, then INCR: the key is born with its TTL (next exercise).
+  - Redis 7.0+: MULTI / INCR / EXPIRE key 60 NX / EXEC. Nothing runs between the
+    queued commands, not even an expiry; NX sets an expiry only when there is none,
+    so later requests do not push the window's end away.
 
 A fixed window allows bursts of up to 2× the limit across a window boundary. Sliding windows (a sorted set of timestamps, ZREMRANGEBYSCORE + ZCARD) or a token bucket in a script smooth that out.`,
       async run(ctx) {
@@ -586,10 +885,16 @@ A fixed window allows bursts of up to 2× the limit across a window boundary. Sl
         const crashed = ctx.key('rate:api:k-crash:28500000');
         const key = windowKey(ctx.key('rate:api:'), 'k-demo', 60);
         const multiKey = windowKey(ctx.key('rate:api:'), 'k-multi', 60);
-        await ctx.claim([crashed, key, multiKey]);
-        await ctx.redis.unlink(crashed, key, multiKey);
+        const setNxKey = ctx.key(RATE_GAP_KEY);
+        await ctx.claim([crashed, key, multiKey, setNxKey]);
+        await ctx.redis.unlink(crashed, key, multiKey, setNxKey);
         const naive = await fixedWindowNaive(ctx.redis, crashed, limit, 60, true);
         ctx.say(`naive INCR, then the process "dies" before EXPIRE → count ${naive.count}, TTL ${naive.ttl}: this counter never expires`);
+        const gap = await fixedWindowSetNxThenIncr(ctx.redis, setNxKey, limit, 1, 5);
+        ctx.say(
+          `SET … 0 PX 1 NX, 5 ms later INCR → count ${gap.count}, TTL ${gap.ttl}: the window ended between the two commands, ` +
+            `and INCR made a counter that never expires`,
+        );
         const rows: (string | number)[][] = [];
         for (let i = 1; i <= 12; i++) {
           const r = await fixedWindowHit(ctx.redis, key, limit, 60);
@@ -611,36 +916,31 @@ A fixed window allows bursts of up to 2× the limit across a window boundary. Sl
     {
       id: 'rate-window',
       kind: 'exercise',
-      title: 'Open a window the safe way',
-      text: `API key k-42 sends its first request in minute 28500000. Count it in {ns}${RATE_EXERCISE_KEY} so that the counter has a 60-second TTL from the very first moment it exists: create it at 0 with the expiry, only if it does not exist yet (another server may have opened the window), then increment it.`,
+      title: 'Open a window that cannot lose its TTL',
+      text: `API key k-42 sends its first request in minute 28500000. Count it in {ns}${RATE_EXERCISE_KEY} with a 60-second window that no timing can break: the increment and the expiry must run as one unit, so there is no moment in which the counter exists without a TTL, and a later request in the same minute must not push the window's end back. (SET … EX 60 NX followed by INCR is two commands: the step above showed it lose its TTL.)`,
       points: 2,
       setup: (ctx) => fresh(ctx, [RATE_EXERCISE_KEY], async () => undefined),
       check: expanded(
         all(
           stringEquals(RATE_EXERCISE_KEY, '1'),
           ttlBetween(RATE_EXERCISE_KEY, 1, 60),
-          custom(`the first write on {ns}${RATE_EXERCISE_KEY} sets its TTL (SET … NX EX, or a script)`, async (ctx) => {
-            const key = ctx.key(RATE_EXERCISE_KEY);
-            // The write that created the key as it is now: a DEL/UNLINK lets the learner start over.
-            let first: (typeof ctx.history)[number] | undefined;
-            for (const c of ctx.history) {
-              if (c.error || !c.write || !c.keys.includes(key)) continue;
-              if (/^(DEL|UNLINK)$/i.test(c.args[0] ?? '')) first = undefined;
-              else first ??= c;
-            }
-            if (!first) return { pass: false, actual: 'no write on the key yet' };
-            const cmd = first.args[0]!.toUpperCase();
-            const opts = first.args.slice(3).map((a) => a.toUpperCase());
-            const ok = /^(EVAL|EVALSHA|FCALL)$/.test(cmd) || (cmd === 'SET' && opts.includes('NX') && opts.some((o) => TTL_OPTIONS.has(o)));
-            return { pass: ok, actual: `it was created by ${first.command}${ok ? '' : ' (UNLINK it and start over)'}` };
-          }),
+          custom(`INCR and EXPIRE … NX on {ns}${RATE_EXERCISE_KEY} in one MULTI … EXEC, or in one script`, windowInOneUnit),
         ),
       ),
       hints: [
-        'SET can create a key with a value, an expiry and an "only if absent" condition at once; INCR then keeps the TTL.',
-        'SET key 0 EX 60 NX, then INCR key',
+        'MULTI queues commands and EXEC runs them back to back, with nothing in between, not even an expiry. EXPIRE has an option (Redis 7.0+) that sets a TTL only when the key has none.',
+        'MULTI · INCR key · EXPIRE key 60 NX · EXEC   (or one EVAL script that does both)',
       ],
-      solution: [`SET {ns}${RATE_EXERCISE_KEY} 0 EX 60 NX`, `INCR {ns}${RATE_EXERCISE_KEY}`],
+      solution: ['MULTI', `INCR {ns}${RATE_EXERCISE_KEY}`, `EXPIRE {ns}${RATE_EXERCISE_KEY} 60 NX`, 'EXEC'],
+      wrong: [
+        // Born with its TTL, then counted: two commands, and the window can end between them.
+        [`SET {ns}${RATE_EXERCISE_KEY} 0 EX 60 NX`, `INCR {ns}${RATE_EXERCISE_KEY}`],
+        // The classic: a crash between the two leaves a counter with no TTL.
+        [`INCR {ns}${RATE_EXERCISE_KEY}`, `EXPIRE {ns}${RATE_EXERCISE_KEY} 60`],
+        [`INCR {ns}${RATE_EXERCISE_KEY}`, `EXPIRE {ns}${RATE_EXERCISE_KEY} 60 NX`],
+        // One unit, but every request would set the TTL to 60 again.
+        ['MULTI', `INCR {ns}${RATE_EXERCISE_KEY}`, `EXPIRE {ns}${RATE_EXERCISE_KEY} 60`, 'EXEC'],
+      ],
     },
     {
       id: 'login-lockout',
@@ -747,7 +1047,9 @@ Below, a second connection subscribes, a notification is pushed (XADD + PUBLISH 
           await sub.close();
         }
         const missed = await pushNotification(ctx.redis, stream, channel, { type: 'price_drop', product: 'PROD-7' }, 1000);
-        ctx.say(`pushed again after the tab closed: PUBLISH reached ${missed.receivers} subscribers; that live message is gone for good`);
+        ctx.say(
+          `pushed again after the tab closed: PUBLISH reached ${count(missed.receivers, 'subscriber')}; that live message is gone for good`,
+        );
         const catchUp = await readSince(ctx.redis, stream, lastSeen);
         ctx.say(
           `the tab comes back and reads the stream after ${lastSeen}: ${catchUp.map((n) => `${n.id} ${JSON.stringify(n.fields)}`).join('; ')}`,
@@ -765,25 +1067,55 @@ Below, a second connection subscribes, a notification is pushed (XADD + PUBLISH 
           for (let n = 1; n <= 5; n++) await ctx.admin.xadd(k('notifications:user-7'), '*', 'type', 'promo', 'n', String(n));
         }),
       check: expanded(
-        custom('{ns}notifications:user-7: 5 entries, oldest n=2, newest type=shipped order=1001', async (ctx) => {
-          const key = ctx.key('notifications:user-7');
-          if ((await ctx.admin.type(key)) !== 'stream') return { pass: false, actual: `${key} is not a stream` };
-          const len = await ctx.admin.xlen(key);
-          const [first] = await ctx.admin.xrange(key, '-', '+', 'COUNT', 1);
-          const [last] = await ctx.admin.xrevrange(key, '+', '-', 'COUNT', 1);
-          const fields = (e: [string, string[]] | undefined) => {
-            const o: Record<string, string> = {};
-            for (let i = 0; e && i < e[1].length; i += 2) o[e[1][i]!] = e[1][i + 1]!;
-            return o;
-          };
-          const f = fields(first);
-          const l = fields(last);
-          const pass = len === 5 && f.n === '2' && l.type === 'shipped' && l.order === '1001';
-          return { pass, actual: `${len} entries, oldest ${JSON.stringify(f)}, newest ${JSON.stringify(l)}` };
-        }),
+        all(
+          custom('{ns}notifications:user-7: 5 entries, oldest n=2, newest type=shipped order=1001', async (ctx) => {
+            const key = ctx.key('notifications:user-7');
+            if ((await ctx.admin.type(key)) !== 'stream') return { pass: false, actual: `${key} is not a stream` };
+            const len = await ctx.admin.xlen(key);
+            const [first] = await ctx.admin.xrange(key, '-', '+', 'COUNT', 1);
+            const [last] = await ctx.admin.xrevrange(key, '+', '-', 'COUNT', 1);
+            const fields = (e: [string, string[]] | undefined) => {
+              const o: Record<string, string> = {};
+              for (let i = 0; e && i < e[1].length; i += 2) o[e[1][i]!] = e[1][i + 1]!;
+              return o;
+            };
+            const f = fields(first);
+            const l = fields(last);
+            const pass = len === 5 && f.n === '2' && l.type === 'shipped' && l.order === '1001';
+            const why =
+              len > 5
+                ? ranCommands(ctx.history).some((c) => c.name === 'XADD' && c.args.includes('~'))
+                  ? ': ~ trims only whole internal nodes, so nothing went'
+                  : ': nothing trimmed it'
+                : '';
+            return { pass, actual: `${count(len, 'entry', 'entries')}, oldest ${JSON.stringify(f)}, newest ${JSON.stringify(l)}${why}` };
+          }),
+          custom('the append and the trim in the same XADD (MAXLEN 5)', async (ctx) => {
+            const key = ctx.key('notifications:user-7');
+            const writes = ranCommands(ctx.history).filter((c) => keysWrittenBy(c).includes(key));
+            const lastAdd = writes.findLastIndex((c) => c.name === 'XADD');
+            const add = writes[lastAdd];
+            if (!add) return { pass: false, actual: 'no XADD yet' };
+            const trim = writes.slice(lastAdd + 1).find((c) => c.name === 'XTRIM');
+            if (trim || !add.args.some((a) => /^(MAXLEN|MINID)$/i.test(a))) {
+              return {
+                pass: false,
+                actual: `${trim ? `${trim.command} trimmed in a second command` : `${add.command} does not trim`}: XADD … MAXLEN 5 appends and trims in one, so no reader and no crash ever finds the stream over its cap`,
+              };
+            }
+            return { pass: true, actual: add.command };
+          }),
+        ),
       ),
       hints: ['XADD can trim the stream in the same command, before the id.', 'XADD key MAXLEN 5 * field value [field value …]'],
       solution: ['XADD {ns}notifications:user-7 MAXLEN 5 * type shipped order 1001'],
+      wrong: [
+        // Approximate trimming keeps whole nodes: all six entries stay.
+        ['XADD {ns}notifications:user-7 MAXLEN ~ 5 * type shipped order 1001'],
+        // The right state in two commands.
+        ['XADD {ns}notifications:user-7 * type shipped order 1001', 'XTRIM {ns}notifications:user-7 MAXLEN 5'],
+        ['XADD {ns}notifications:user-7 * type shipped order 1001'],
+      ],
     },
 
     // ── geo ────────────────────────────────────────────────────────────────────────────────────────
@@ -791,7 +1123,7 @@ Below, a second connection subscribes, a notification is pushed (XADD + PUBLISH 
       id: 'stores-near',
       kind: 'run',
       title: 'Stores near me',
-      text: `GEOADD stores longitude, latitude (in that order) and a name. Underneath it is a sorted set whose score is a 52-bit geohash, so ZRANGE, ZREM and ZCARD work on it too. GEOSEARCH (Redis 6.2+, replacing GEORADIUS) finds members within a radius or a box around a point (FROMLONLAT) or a member (FROMMEMBER); WITHDIST adds the distance, ASC sorts nearest first, COUNT n stops early. Distances assume a spherical Earth, accurate to about 0.5 %: plenty for "nearest store".`,
+      text: `GEOADD stores longitude, latitude (in that order) and a name. Underneath it is a sorted set whose score is a 52-bit geohash, so ZRANGE, ZREM and ZCARD work on it too. GEOSEARCH (Redis 6.2+, replacing GEORADIUS) finds members within a radius or a box around a point (FROMLONLAT) or a member (FROMMEMBER); WITHDIST adds the distance, ASC sorts nearest first, COUNT n keeps the first n (Redis still finds and sorts every match; only COUNT n ANY stops as soon as it has n, which are then not the nearest). Distances assume a spherical Earth, accurate to about 0.5 %: plenty for "nearest store".`,
       commands: [
         `GEOADD {ns}stores:berlin ${BERLIN_STORES.map(([name, lon, lat]) => `${lon} ${lat} ${name}`).join(' ')}`,
         'GEOSEARCH {ns}stores:berlin FROMLONLAT 13.4050 52.5200 BYRADIUS 5 km ASC WITHDIST',
@@ -811,39 +1143,59 @@ Below, a second connection subscribes, a notification is pushed (XADD + PUBLISH 
           ctx.admin.geoadd(k('stores:berlin'), ...BERLIN_STORES.flatMap(([name, lon, lat]) => [lon, lat, name])),
         ),
       check: expanded(
-        custom('{ns}stores:near-user-7 = the stores within 3 km, scored by distance in km', async (ctx) => {
-          const dest = ctx.key('stores:near-user-7');
-          const type = await ctx.admin.type(dest);
-          if (type !== 'zset') return { pass: false, actual: type === 'none' ? `${dest} does not exist` : `${dest} is a ${type}` };
-          const want = pairs(
-            await ctx.admin.call(
-              'GEOSEARCH',
-              ctx.key('stores:berlin'),
-              'FROMLONLAT',
-              '13.4050',
-              '52.5200',
-              'BYRADIUS',
-              '3',
-              'km',
-              'ASC',
-              'WITHDIST',
-            ),
-          );
-          const got = pairs(await ctx.admin.call('ZRANGE', dest, '0', '-1', 'WITHSCORES'));
-          const members = got.map(([m, d]) => `${m}:${d < 1e6 ? d.toFixed(3) : d}`);
-          const expected = want.map(([m, d]) => `${m}:${d.toFixed(3)}`);
-          const geohashes = got.some(([, sc]) => sc > 1e6);
-          return {
-            pass: members.join(' ') === expected.join(' '),
-            actual: `${members.join(' ') || '(empty)'}${geohashes ? ' — those scores are geohashes: store the distances instead' : ''}`,
-          };
-        }),
+        all(
+          custom('{ns}stores:near-user-7 = the stores within 3 km, scored by distance in km', async (ctx) => {
+            const dest = ctx.key('stores:near-user-7');
+            const type = await ctx.admin.type(dest);
+            if (type !== 'zset') return { pass: false, actual: type === 'none' ? `${dest} does not exist` : `${dest} is a ${type}` };
+            const want = pairs(
+              await ctx.admin.call(
+                'GEOSEARCH',
+                ctx.key('stores:berlin'),
+                'FROMLONLAT',
+                '13.4050',
+                '52.5200',
+                'BYRADIUS',
+                '3',
+                'km',
+                'ASC',
+                'WITHDIST',
+              ),
+            );
+            const got = pairs(await ctx.admin.call('ZRANGE', dest, '0', '-1', 'WITHSCORES'));
+            const members = got.map(([m, d]) => `${m}:${d < 1e6 ? d.toFixed(3) : d}`);
+            const expected = want.map(([m, d]) => `${m}:${d.toFixed(3)}`);
+            const geohashes = got.some(([, sc]) => sc > 1e6);
+            const metres =
+              !geohashes &&
+              got.length === want.length &&
+              got.every(([m, d], i) => m === want[i]![0] && Math.abs(d / 1000 - want[i]![1]) < 0.001);
+            const why = geohashes
+              ? ' — those scores are geohashes: STOREDIST stores the distances instead'
+              : metres
+                ? ' — those are metres: STOREDIST stores distances in the unit of the radius, so search BYRADIUS 3 km'
+                : '';
+            return { pass: members.join(' ') === expected.join(' '), actual: `${members.join(' ') || '(empty)'}${why}` };
+          }),
+          builtOnServer('stores:near-user-7', 'GEOSEARCHSTORE … STOREDIST'),
+        ),
       ),
       hints: [
         'GEOSEARCH has a sibling that stores its result; one option makes the stored score the distance.',
         'GEOSEARCHSTORE destination source FROMLONLAT lon lat BYRADIUS 3 km ASC STOREDIST',
       ],
       solution: ['GEOSEARCHSTORE {ns}stores:near-user-7 {ns}stores:berlin FROMLONLAT 13.4050 52.5200 BYRADIUS 3 km ASC STOREDIST'],
+      wrong: [
+        // Without STOREDIST the scores are the members' geohashes.
+        ['GEOSEARCHSTORE {ns}stores:near-user-7 {ns}stores:berlin FROMLONLAT 13.4050 52.5200 BYRADIUS 3 km ASC'],
+        // Stored in the radius's unit: metres.
+        ['GEOSEARCHSTORE {ns}stores:near-user-7 {ns}stores:berlin FROMLONLAT 13.4050 52.5200 BYRADIUS 3000 m ASC STOREDIST'],
+        // Search, then type the stores and distances back in: right numbers, through the client.
+        [
+          'GEOSEARCH {ns}stores:berlin FROMLONLAT 13.4050 52.5200 BYRADIUS 3 km ASC WITHDIST',
+          'ZADD {ns}stores:near-user-7 0.5938 alexanderplatz 2.2784 potsdamer-platz 2.3387 kreuzberg 2.4500 prenzlauer-berg',
+        ],
+      ],
     },
 
     // ── search ─────────────────────────────────────────────────────────────────────────────────────
@@ -853,7 +1205,7 @@ Below, a second connection subscribes, a notification is pushed (XADD + PUBLISH 
       title: 'Autocomplete with lexicographic ranges',
       text: `When every member of a sorted set has the same score (0), Redis orders them byte by byte, and ZRANGEBYLEX returns a range of strings: [lap means "from lap, inclusive", (laq "up to laq, exclusive", so [lap (laq is exactly "everything starting with lap". (The other common upper bound is "[lap\\xff".) It is O(log N + M): fast on millions of terms. With mixed scores the result is undefined, so keep the scores equal. ZRANGE … BYLEX (Redis 6.2+) does the same with one command for all range types; ZRANGEBYLEX is its older form.
 
-To rank suggestions by popularity, keep a second sorted set term → searches and sort the matches by it, or store "prefix:term" entries per prefix. For typo tolerance and full text, RediSearch (a module) is the tool; plain Redis does prefixes.`,
+To rank suggestions by popularity, keep a second sorted set term → searches and sort the matches by it, or store "prefix:term" entries per prefix. For typo tolerance, stemming and full text, the Redis Query Engine (FT.CREATE, FT.SEARCH) is the tool: built into Redis 8, and the RediSearch module (Redis Stack) before it. Sorted sets do prefixes on any version.`,
       commands: [
         'ZADD {ns}autocomplete:products 0 lamp 0 lamp-shade 0 lantern 0 laptop 0 laptop-bag 0 laptop-stand 0 lawn-chair 0 desk 0 desk-lamp',
         'ZRANGEBYLEX {ns}autocomplete:products [lap (laq',
@@ -880,19 +1232,54 @@ To rank suggestions by popularity, keep a second sorted set term → searches an
       id: 'facet-filter',
       kind: 'exercise',
       title: '(red OR blue) AND size M',
-      text: `The shopper ticks two colours, red and blue, and size M. Store the matching product ids in the set {ns}search:result:redblue-m. Colours combine with OR, sizes with AND. Use a temporary key under {ns}search: if you need one.`,
+      text: `The shopper ticks two colours, red and blue, and size M. Store the matching product ids in the set {ns}search:result:redblue-m, computed on the server. Colours combine with OR, sizes with AND. Use a temporary key under {ns}search: if you need one, and do not leave it behind.`,
       points: 3,
       setup: (ctx) => fresh(ctx, ['search:result:redblue-m'], async () => undefined),
       check: expanded(
-        custom('{ns}search:result:redblue-m = (facet:color:red ∪ facet:color:blue) ∩ facet:size:m', async (ctx) => {
-          const dest = ctx.key('search:result:redblue-m');
-          const type = await ctx.admin.type(dest);
-          if (type !== 'set') return { pass: false, actual: type === 'none' ? `${dest} does not exist` : `${dest} is a ${type}` };
-          const colours = new Set(await ctx.admin.sunion(ctx.key('facet:color:red'), ctx.key('facet:color:blue')));
-          const want = (await ctx.admin.smembers(ctx.key('facet:size:m'))).filter((p) => colours.has(p)).sort();
-          const got = (await ctx.admin.smembers(dest)).sort();
-          return { pass: got.join(',') === want.join(','), actual: `${dest} = {${got.join(', ')}} (want {${want.join(', ')}})` };
-        }),
+        all(
+          custom('{ns}search:result:redblue-m = (facet:color:red ∪ facet:color:blue) ∩ facet:size:m', async (ctx) => {
+            const dest = ctx.key('search:result:redblue-m');
+            const type = await ctx.admin.type(dest);
+            if (type === 'none') {
+              // An empty result deletes the destination: the usual cause is AND-ing the two colours.
+              const empty = ranCommands(ctx.history).find((c) => c.name === 'SINTERSTORE' && c.args[1] === dest && Number(c.reply) === 0);
+              return {
+                pass: false,
+                actual: empty
+                  ? `${dest} does not exist: ${empty.name} found nothing, because no product is red AND blue — the colours are a union (OR)`
+                  : `${dest} does not exist`,
+              };
+            }
+            if (type !== 'set') return { pass: false, actual: `${dest} is a ${type}` };
+            const colours = new Set(await ctx.admin.sunion(ctx.key('facet:color:red'), ctx.key('facet:color:blue')));
+            const want = (await ctx.admin.smembers(ctx.key('facet:size:m'))).filter((p) => colours.has(p)).sort();
+            const got = (await ctx.admin.smembers(dest)).sort();
+            const sizes = new Set(await ctx.admin.smembers(ctx.key('facet:size:m')));
+            const why = got.some((p) => !sizes.has(p))
+              ? ' — some are not size M: the size must be intersected (AND), only the colours are a union (OR)'
+              : got.some((p) => !colours.has(p))
+                ? ' — some are neither red nor blue'
+                : '';
+            return { pass: got.join(',') === want.join(','), actual: `${dest} = {${got.join(', ')}} (want {${want.join(', ')}})${why}` };
+          }),
+          builtOnServer('search:result:redblue-m', 'SUNIONSTORE and SINTERSTORE'),
+          custom('no temporary key left behind without a TTL', async (ctx) => {
+            const dest = ctx.key('search:result:redblue-m');
+            const prefix = ctx.key('search:');
+            const temps = [...new Set(ranCommands(ctx.history).flatMap((c) => keysWrittenBy(c)))].filter(
+              (k) => k.startsWith(prefix) && k !== dest,
+            );
+            for (const k of temps) {
+              if ((await ctx.admin.pttl(k)) === -1) {
+                return {
+                  pass: false,
+                  actual: `${k} is still there with no TTL: UNLINK it once the result is stored (or give it a short TTL)`,
+                };
+              }
+            }
+            return { pass: true, actual: temps.length ? `${temps.join(', ')} cleaned up` : 'no temporary key' };
+          }),
+        ),
       ),
       hints: [
         'Two steps: first the OR of the colours into a temporary set, then the AND of that with the size.',
@@ -902,6 +1289,23 @@ To rank suggestions by popularity, keep a second sorted set term → searches an
         'SUNIONSTORE {ns}search:tmp:colours {ns}facet:color:red {ns}facet:color:blue',
         'SINTERSTORE {ns}search:result:redblue-m {ns}search:tmp:colours {ns}facet:size:m',
         'UNLINK {ns}search:tmp:colours',
+      ],
+      wrong: [
+        // Everything AND-ed: no product is red and blue at once.
+        ['SINTERSTORE {ns}search:result:redblue-m {ns}facet:color:red {ns}facet:color:blue {ns}facet:size:m'],
+        // Everything OR-ed: any red, any blue, any size M.
+        ['SUNIONSTORE {ns}search:result:redblue-m {ns}facet:color:red {ns}facet:color:blue {ns}facet:size:m'],
+        // Right result, but the temporary set stays forever.
+        [
+          'SUNIONSTORE {ns}search:tmp:colours {ns}facet:color:red {ns}facet:color:blue',
+          'SINTERSTORE {ns}search:result:redblue-m {ns}search:tmp:colours {ns}facet:size:m',
+        ],
+        // Computed in the app: read the sets, type the answer back.
+        [
+          'SUNION {ns}facet:color:red {ns}facet:color:blue',
+          'SMEMBERS {ns}facet:size:m',
+          'SADD {ns}search:result:redblue-m PROD-1 PROD-3 PROD-5 PROD-8',
+        ],
       ],
     },
 
@@ -1018,14 +1422,39 @@ HINCRBYFLOAT stores decimal text computed in long double: fine for a dashboard, 
           const dest = ctx.key('visitors:2024-w22');
           const type = await ctx.admin.type(dest);
           if (type !== 'string') return { pass: false, actual: type === 'none' ? `${dest} does not exist` : `${dest} is a ${type}` };
-          if ((await ctx.admin.getrange(dest, 0, 3)) !== 'HYLL') return { pass: false, actual: `${dest} is a string, not a HyperLogLog` };
+          if ((await ctx.admin.getrange(dest, 0, 3)) !== 'HYLL') {
+            const value = await ctx.admin.get(dest);
+            const number = /^\d+$/.test(value ?? '');
+            return {
+              pass: false,
+              actual: number
+                ? `${dest} holds "${value}", a plain number: adding up the days counts a returning visitor once per day, and the union cannot be merged further — PFMERGE keeps it a HyperLogLog`
+                : `${dest} is a string, not a HyperLogLog`,
+            };
+          }
           const want = await ctx.admin.pfcount(...VISITOR_DAYS.map(([d]) => ctx.key(`visitors:${d}`)));
           const got = await ctx.admin.pfcount(dest);
-          return { pass: got === want && want > 0, actual: `PFCOUNT ${dest} = ${got} (the three days together: ${want})` };
+          const missing = VISITOR_DAYS.map(([d]) => ctx.key(`visitors:${d}`)).filter(
+            (k) => !ranCommands(ctx.history).some((c) => c.name === 'PFMERGE' && c.args[1] === dest && c.args.slice(2).includes(k)),
+          );
+          const why =
+            got !== want && missing.length && missing.length < VISITOR_DAYS.length ? ` — ${missing.join(', ')} was not merged in` : '';
+          return { pass: got === want && want > 0, actual: `PFCOUNT ${dest} = ${got} (the three days together: ${want})${why}` };
         }),
       ),
       hints: ['One command merges HyperLogLogs into a destination key.', 'PFMERGE destkey sourcekey [sourcekey …]'],
       solution: ['PFMERGE {ns}visitors:2024-w22 {ns}visitors:2024-06-01 {ns}visitors:2024-06-02 {ns}visitors:2024-06-03'],
+      wrong: [
+        // The sum of the days: a visitor who came twice counts twice, and it is no longer a HyperLogLog.
+        [
+          'PFCOUNT {ns}visitors:2024-06-01',
+          'PFCOUNT {ns}visitors:2024-06-02',
+          'PFCOUNT {ns}visitors:2024-06-03',
+          'SET {ns}visitors:2024-w22 10000',
+        ],
+        // A day left out.
+        ['PFMERGE {ns}visitors:2024-w22 {ns}visitors:2024-06-01 {ns}visitors:2024-06-02'],
+      ],
     },
     {
       id: 'wrap-up',
@@ -1035,9 +1464,11 @@ HINCRBYFLOAT stores decimal text computed in long double: fine for a dashboard, 
   batch atomic but cannot branch on a reply; WATCH adds optimistic retries; a Lua
   script (or a Redis 7 function) runs check-and-write logic as one unit, at the
   price of blocking the server while it runs.
-- Every key that should die must be born with its TTL (SET … EX NX, or a script):
-  INCR-then-EXPIRE, SETNX-then-EXPIRE and HSET-without-EXPIRE leave immortal keys
-  behind when a process dies.
+- A key that should die must never exist without its TTL: value and expiry in one
+  command (SET … EX, SET … EX NX), or the increment and the expiry in one unit
+  (MULTI with INCR + EXPIRE … NX, or a script). INCR-then-EXPIRE, SETNX-then-EXPIRE
+  and HSET-without-EXPIRE leave immortal keys behind when a process dies;
+  SET … EX NX-then-INCR does when the key expires between the two.
 - Caching: cache-aside + TTL + jitter; DEL on write; a rebuild lock or early refresh
   for hot keys; cache "not found" too. The cache is disposable: the app must survive
   it being empty.
@@ -1086,7 +1517,7 @@ async function setupInventory(ctx: LessonContext): Promise<void> {
 
 async function measureInventory(ctx: LessonContext, label: string) {
   const stock = Number(await ctx.admin.get(ctx.key('inventory:PROD123')));
-  ctx.say(`${label}: ${raceState.sold} units sold, stock left ${stock}${stock < 0 ? ' (sold what did not exist)' : ''}`);
+  ctx.say(`${label}: ${count(raceState.sold, 'unit')} sold, stock left ${stock}${stock < 0 ? ' (sold what did not exist)' : ''}`);
   return { expected: UNITS, actual: raceState.sold, unit: 'units sold' };
 }
 

@@ -1,7 +1,19 @@
 // Lesson 1 (Beginner): strings, counters, expiry, MSET/MGET, JSON-in-a-string, key naming and SCAN.
 import type { Redis } from 'ioredis';
 import { loadedModules } from '../redis/capabilities.js';
-import { all, learnerReply, learnerUsed, noTtl, stringEquals, ttlBetween } from './engine/checks.js';
+import { tokenize } from '../redis/tokenize.js';
+import {
+  all,
+  noTtl,
+  ranCommands,
+  stringEquals,
+  ttlBetween,
+  writesSince,
+  writesTo,
+  writtenOnlyBy,
+  type RanCommand,
+  type Restart,
+} from './engine/checks.js';
 import type { Check, Lesson, LessonContext } from './engine/types.js';
 import { incrementAtomically, incrementByReadWrite } from '../patterns/simple-counter.js';
 import { watchExpiry } from '../patterns/simple-expiry-watch.js';
@@ -24,28 +36,159 @@ function setOptions(args: readonly string[]): string[] {
 }
 
 /**
- * Some command the learner typed in this exercise, on `name`, without an error, matches `pred`.
- * State checks cannot tell "one command" from "two commands" apart; the history can.
+ * Retyping an exercise's setup line starts it over: a learner who made the mistake can put the key back the way it
+ * was and do it right, and the writes before that no longer count against them.
  */
-function learnerCommandOn(name: string, expected: string, pred: (args: string[]) => boolean): Check {
+function retyped(setup: readonly string[]): Restart {
+  return (c, ctx) =>
+    setup.some((line) => {
+      const args = tokenize(ctx.sb.expand(line));
+      return args.length === c.args.length && upper(args[0]) === c.name && args.every((a, i) => i === 0 || a === c.args[i]);
+    });
+}
+
+const DOWNLOADS_SETUP = ['SET {ns}downloads 41'];
+const SESSION_SETUP = ['SET {ns}session:42 alice EX 600'];
+const CART_SETUP = ['SET {ns}cart:77 items=2 EX 900'];
+
+const EXPIRY_COMMANDS = new Set(['EXPIRE', 'PEXPIRE', 'EXPIREAT', 'PEXPIREAT']);
+const INCREMENTS = new Set(['INCR', 'INCRBY', 'DECR', 'DECRBY', 'INCRBYFLOAT']);
+
+/** A SET (or SETEX/PSETEX) that writes the value and its TTL together. */
+function setsValueAndTtl(c: RanCommand): boolean {
+  return c.name === 'SETEX' || c.name === 'PSETEX' || (c.name === 'SET' && setOptions(c.args).some((o) => SET_TTL_OPTIONS.has(o)));
+}
+
+/** "you sent A ; B" for the commands that wrote a key. */
+function sent(writes: readonly RanCommand[]): string {
+  return `you sent ${writes.map((c) => c.command).join(' ; ')}`;
+}
+
+/**
+ * The last command that wrote `name` in this exercise satisfies `pred`: state checks cannot tell "one command" from
+ * "two commands" apart; the history can. `mistake` names what the learner did instead.
+ */
+function lastWriteTo(
+  name: string,
+  expected: string,
+  pred: (c: RanCommand) => boolean,
+  mistake: (writes: RanCommand[], key: string) => string,
+): Check {
   return async (ctx) => {
     const key = ctx.key(name);
-    const hit = ctx.history.find((c) => !c.error && c.args[1] === key && pred(c.args));
-    const onKey = ctx.history.filter((c) => c.args[1] === key).map((c) => c.command);
+    const writes = writesTo(ctx, key);
+    const last = writes.at(-1);
+    const pass = last !== undefined && pred(last);
     return {
-      pass: Boolean(hit),
+      pass,
       expected: expected.replaceAll('KEY', key),
-      actual: hit ? hit.command : onKey.length ? `you sent ${onKey.join(' ; ')}` : `no command on ${key} yet`,
+      actual: pass ? last.command : writes.length ? mistake(writes, key) : `no command wrote ${key} yet`,
     };
   };
 }
 
 /** Value and TTL written by a single command: SET … EX/PX/EXAT/PXAT, SETEX or PSETEX. */
 function valueAndTtlInOneCommand(name: string): Check {
-  return learnerCommandOn(name, 'one command that writes KEY and its TTL (SET … EX …)', (args) => {
-    const cmd = upper(args[0]);
-    return cmd === 'SETEX' || cmd === 'PSETEX' || (cmd === 'SET' && setOptions(args).some((o) => SET_TTL_OPTIONS.has(o)));
+  return lastWriteTo(name, 'one command that writes KEY and its TTL (SET … EX …)', setsValueAndTtl, (writes, key) => {
+    const last = writes.at(-1)!;
+    if (last.transaction !== null && EXPIRY_COMMANDS.has(last.name)) {
+      return `${sent(writes)}: MULTI/EXEC makes the pair atomic, but one SET … EX does it without a transaction`;
+    }
+    return writes.length > 1 && writes.some((c) => EXPIRY_COMMANDS.has(c.name))
+      ? `${sent(writes)}: ${writes.length} commands, so for a moment ${key} had no expiry`
+      : `${sent(writes)}: it does not set the TTL`;
   });
+}
+
+/**
+ * A TTL of about `seconds` (the check runs right after the command, so only a little has passed). A TTL far below it
+ * usually means PX (milliseconds) where EX (seconds) was meant: the "found" text says so.
+ */
+function ttlAbout(name: string, seconds: number): Check {
+  const min = seconds - Math.max(2, seconds / 10);
+  return async (ctx) => {
+    const key = ctx.key(name);
+    const pttl = await ctx.admin.pttl(key);
+    const shown = `${key} TTL ${(pttl / 1000).toFixed(pttl < 10_000 ? 3 : 1)} s`;
+    const actual =
+      pttl === -2
+        ? `${key} does not exist`
+        : pttl === -1
+          ? `${key} TTL -1 (no expiry)`
+          : pttl <= seconds
+            ? `${shown}: PX counts milliseconds, EX counts seconds`
+            : shown;
+    return { pass: pttl >= min * 1000 && pttl <= seconds * 1000, expected: `${key} TTL ${seconds} s`, actual };
+  };
+}
+
+/** The value changed by commands that keep the expiry (SET … KEEPTTL, SETRANGE, APPEND), never one that drops or renews it. */
+function keptExpiry(name: string, restart: Restart): Check {
+  const keeps = (c: RanCommand) =>
+    (c.name === 'SET' && setOptions(c.args).includes('KEEPTTL')) || c.name === 'SETRANGE' || c.name === 'APPEND';
+  return async (ctx) => {
+    const key = ctx.key(name);
+    const writes = writesSince(ctx, key, restart);
+    const bad = writes.filter((c) => !keeps(c));
+    const renewed = bad.find((c) => EXPIRY_COMMANDS.has(c.name) || setsValueAndTtl(c));
+    return {
+      pass: bad.length === 0 && writes.length > 0,
+      expected: `${key} changed with SET … KEEPTTL, keeping the expiry it had`,
+      actual: renewed
+        ? `${sent(bad)}: ${EXPIRY_COMMANDS.has(renewed.name) ? renewed.name : 'its TTL option'} gives it a fresh expiry instead of keeping the one it had`
+        : bad.length
+          ? `you rewrote it with ${bad[0]!.command}, which drops the expiry`
+          : writes.length
+            ? writes.map((c) => c.command).join(' ; ')
+            : `no command wrote ${key} yet`,
+    };
+  };
+}
+
+/** A SET … GET (or GETSET) on `name` replied with the value it replaced: the read and the write were one command. */
+function swappedInOneCommand(name: string, old: string): Check {
+  return async (ctx) => {
+    const key = ctx.key(name);
+    const ran = ranCommands(ctx.history).filter((c) => c.keys.includes(key));
+    const swap = ran.find((c) => c.reply === old && (c.name === 'GETSET' || (c.name === 'SET' && setOptions(c.args).includes('GET'))));
+    const read = ran.find((c) => c.name === 'GET' || c.name === 'GETDEL' || c.name === 'GETEX');
+    const write = ran.find((c) => c.write && c.name !== 'GETDEL');
+    return {
+      pass: Boolean(swap),
+      expected: `one SET … GET (or GETSET) on ${key} whose reply is the old token ${JSON.stringify(old)}`,
+      actual: swap
+        ? `${swap.command} → ${JSON.stringify(swap.reply)}`
+        : read && write
+          ? `you read it (${read.command}) and wrote it (${write.command}) in two commands: another client could write in between`
+          : write
+            ? `${write.command} replied ${JSON.stringify(write.reply)}: the old token was not returned`
+            : `no command wrote ${key} yet`,
+    };
+  };
+}
+
+/** One MSET (or an MSETNX that wrote) set every key of `values` to its value. */
+function oneMset(values: Record<string, string>): Check {
+  return async (ctx) => {
+    const want = Object.entries(values).map(([k, v]) => [ctx.key(k), v] as const);
+    const ran = ranCommands(ctx.history);
+    const hit = ran.find((c) => {
+      if (c.name !== 'MSET' && !(c.name === 'MSETNX' && Number(c.reply) === 1)) return false;
+      const pairs = new Map<string, string>();
+      for (let i = 1; i + 1 < c.args.length; i += 2) pairs.set(c.args[i]!, c.args[i + 1]!);
+      return want.every(([k, v]) => pairs.get(k) === v);
+    });
+    const writes = ran.filter((c) => c.write && c.keys.some((k) => want.some(([w]) => w === k)));
+    return {
+      pass: Boolean(hit),
+      expected: `one MSET that writes ${want.map(([k]) => k).join(', ')}`,
+      actual: hit
+        ? hit.command
+        : writes.length
+          ? `you sent ${writes.length} command${writes.length === 1 ? '' : 's'} (${writes.map((c) => c.name).join(', ')}): one MSET writes them all`
+          : 'no command wrote them yet',
+    };
+  };
 }
 
 /**
@@ -174,12 +317,16 @@ between the two leaves a lock that never expires).`),
 command (two commands would leave a window where the key has no expiry).`),
       points: 2,
       setup: ['DEL {ns}visits'],
-      check: all(stringEquals('visits', '1'), ttlBetween('visits', 1, 60), valueAndTtlInOneCommand('visits')),
-      hints: [
-        'SET can carry the expiry itself; no EXPIRE needed afterwards.',
-        'SET key value EX seconds   (or PX milliseconds)',
-      ],
+      check: all(stringEquals('visits', '1'), ttlAbout('visits', 60), valueAndTtlInOneCommand('visits')),
+      hints: ['SET can carry the expiry itself; no EXPIRE needed afterwards.', 'SET key value EX seconds   (or PX milliseconds)'],
       solution: ['SET {ns}visits 1 EX 60'],
+      wrong: [
+        // Two commands: between them the counter has no expiry (and never gets one if the client dies there).
+        ['SET {ns}visits 1', 'EXPIRE {ns}visits 60'],
+        ['INCR {ns}visits', 'EXPIRE {ns}visits 60'],
+        // One command, but PX counts milliseconds.
+        ['SET {ns}visits 1 PX 60'],
+      ],
     },
     {
       id: 'nx-lock',
@@ -195,18 +342,37 @@ like GET then SET: the compare and the delete must run as one step, e.g. in a sm
       points: 2,
       setup: ['DEL {ns}lock:report'],
       check: all(
-          stringEquals('lock:report', 'worker-1'),
-          ttlBetween('lock:report', 1, 10),
-          learnerCommandOn('lock:report', 'SET KEY … NX with the TTL in the same command', (args) => {
-            const opts = upper(args[0]) === 'SET' ? setOptions(args) : [];
-            return opts.includes('NX') && opts.some((o) => SET_TTL_OPTIONS.has(o));
-          }),
+        stringEquals('lock:report', 'worker-1'),
+        ttlAbout('lock:report', 10),
+        lastWriteTo(
+          'lock:report',
+          'SET KEY … NX with the TTL in the same command',
+          (c) => c.name === 'SET' && setOptions(c.args).includes('NX') && setsValueAndTtl(c),
+          (writes, key) => {
+            const last = writes.at(-1)!;
+            if (last.transaction !== null && EXPIRY_COMMANDS.has(last.name))
+              return `${sent(writes)}: inside MULTI the EXPIRE runs even when the NX write finds the lock taken, extending another worker's lock`;
+            if (writes.length > 1 && EXPIRY_COMMANDS.has(last.name))
+              return `${sent(writes)}: a crash between the two leaves ${key} locked forever`;
+            if (last.name === 'SETNX' || (last.name === 'SET' && setOptions(last.args).includes('NX')))
+              return `${sent(writes)}: the lock has no TTL, so a crashed worker would hold it forever`;
+            return `${sent(writes)}: without NX the SET takes the lock even while another worker holds it`;
+          },
         ),
+      ),
       hints: [
         'One SET can say "only if absent" and "expire after N seconds" at the same time.',
         'SET key value NX EX seconds   (NX: only if absent; the value names the owner)',
       ],
       solution: ['SET {ns}lock:report worker-1 NX EX 10'],
+      wrong: [
+        // The classic bug: SETNX then EXPIRE, two commands.
+        ['SETNX {ns}lock:report worker-1', 'EXPIRE {ns}lock:report 10'],
+        ['SET {ns}lock:report worker-1 NX', 'EXPIRE {ns}lock:report 10'],
+        // Check, then take: another worker can take it in between, and this SET would overwrite theirs.
+        ['EXISTS {ns}lock:report', 'SET {ns}lock:report worker-1 EX 10'],
+        ['SET {ns}lock:report worker-1 NX PX 10'],
+      ],
     },
     {
       id: 'counters',
@@ -268,7 +434,11 @@ count page views from many servers": INCR, not GET+SET (and not a lock around GE
             for (let r = 0; r < RACE_ROUNDS; r++) await incrementAtomically(client, ctx.key('race:atomic'));
           },
           async measure(ctx) {
-            return { expected: RACE_CLIENTS * RACE_ROUNDS, actual: await readNumber(ctx.admin, ctx.key('race:atomic')), unit: 'increments' };
+            return {
+              expected: RACE_CLIENTS * RACE_ROUNDS,
+              actual: await readNumber(ctx.admin, ctx.key('race:atomic')),
+              unit: 'increments',
+            };
           },
         },
       ],
@@ -280,13 +450,28 @@ count page views from many servers": INCR, not GET+SET (and not a lock around GE
       text: prose(`{ns}downloads holds 41. Five more downloads just finished: add 5 to it on the server, so that
 concurrent writers could not lose your update (no GET then SET).`),
       points: 2,
-      setup: ['SET {ns}downloads 41'],
-      check: all(stringEquals('downloads', '46'), learnerUsed('INCRBY', 'INCR')),
-      hints: [
-        'There is a counter command that adds any integer, not just 1.',
-        'INCRBY key increment   (O(1), returns the new value)',
-      ],
+      setup: DOWNLOADS_SETUP,
+      check: all(
+        stringEquals('downloads', '46'),
+        writtenOnlyBy(
+          'downloads',
+          'KEY changed on the server by INCRBY (or INCR), never written back from the client',
+          (c) => INCREMENTS.has(c.name),
+          (c) =>
+            c.name === 'DEL' || c.name === 'UNLINK'
+              ? `you deleted it (${c.command}) and counted again from zero: increments landing in between are lost`
+              : `you wrote the number yourself (${c.command}): an increment landing after your read is lost`,
+          retyped(DOWNLOADS_SETUP),
+        ),
+      ),
+      hints: ['There is a counter command that adds any integer, not just 1.', 'INCRBY key increment   (O(1), returns the new value)'],
       solution: ['INCRBY {ns}downloads 5'],
+      wrong: [
+        ['GET {ns}downloads', 'SET {ns}downloads 46'],
+        ['SET {ns}downloads 46'],
+        ['INCR {ns}downloads', 'SET {ns}downloads 46'],
+        ['DEL {ns}downloads', 'INCRBY {ns}downloads 46'],
+      ],
     },
     {
       id: 'expiry',
@@ -346,13 +531,35 @@ its memory is reclaimed a little later.`),
       text: prose(`{ns}session:42 holds "alice" and expires in 10 minutes. Alice ticked "remember me": make the session
 permanent without rewriting its value.`),
       points: 2,
-      setup: ['SET {ns}session:42 alice EX 600'],
-      check: all(stringEquals('session:42', 'alice'), noTtl('session:42'), learnerUsed('PERSIST')),
+      setup: SESSION_SETUP,
+      check: all(
+        stringEquals('session:42', 'alice'),
+        noTtl('session:42'),
+        writtenOnlyBy(
+          'session:42',
+          'KEY made permanent with PERSIST, its value never rewritten',
+          (c) => c.name === 'PERSIST' || (c.name === 'GETEX' && c.args.slice(2).some((a) => upper(a) === 'PERSIST')),
+          (c) =>
+            c.name === 'SET' || c.name === 'SETEX' || c.name === 'GETSET'
+              ? `you rewrote the value with ${c.command}`
+              : EXPIRY_COMMANDS.has(c.name)
+                ? `you changed its expiry with ${c.command}`
+                : `you changed it with ${c.command}`,
+          retyped(SESSION_SETUP),
+        ),
+      ),
       hints: [
-        'There is a command whose only job is to remove a key\'s expiry.',
+        "There is a command whose only job is to remove a key's expiry.",
         'PERSIST key   (replies 1 if it removed a TTL, 0 if there was none)',
       ],
       solution: ['PERSIST {ns}session:42'],
+      wrong: [
+        ['SET {ns}session:42 alice', 'PERSIST {ns}session:42'],
+        // A plain SET drops the TTL too: by rewriting the value (a stale copy, if it changed meanwhile).
+        ['GET {ns}session:42', 'SET {ns}session:42 alice'],
+        // Long is not permanent.
+        ['EXPIRE {ns}session:42 999999999'],
+      ],
     },
     {
       id: 'keep-ttl',
@@ -361,13 +568,18 @@ permanent without rewriting its value.`),
       text: prose(`The cart {ns}cart:77 holds "items=2" and expires in 15 minutes. The shopper adds an item: change the
 value to "items=3" and keep the expiry it has. (A plain SET would make the cart live forever.)`),
       points: 2,
-      setup: ['SET {ns}cart:77 items=2 EX 900'],
-      check: all(stringEquals('cart:77', 'items=3'), ttlBetween('cart:77', 1, 900)),
-      hints: [
-        'SET has an option that leaves the current TTL alone.',
-        'SET key value KEEPTTL   (Redis 6.0+)',
-      ],
+      setup: CART_SETUP,
+      check: all(stringEquals('cart:77', 'items=3'), ttlBetween('cart:77', 1, 900), keptExpiry('cart:77', retyped(CART_SETUP))),
+      hints: ['SET has an option that leaves the current TTL alone.', 'SET key value KEEPTTL   (Redis 6.0+)'],
       solution: ['SET {ns}cart:77 items=3 KEEPTTL'],
+      wrong: [
+        ['SET {ns}cart:77 items=3'],
+        // A fresh 15 minutes is not the expiry it had.
+        ['SET {ns}cart:77 items=3', 'EXPIRE {ns}cart:77 900'],
+        ['SET {ns}cart:77 items=3 EX 900'],
+        // Read what is left and write it back: two commands, and the deadline drifts.
+        ['TTL {ns}cart:77', 'SET {ns}cart:77 items=3 EX 899'],
+      ],
     },
     {
       id: 'mset-mget',
@@ -396,13 +608,17 @@ slot; a hash tag such as {ns}{user:1}:name forces that.`),
       points: 2,
       setup: ['DEL {ns}config:theme {ns}config:lang {ns}config:tz'],
       check: all(
-          stringEquals('config:theme', 'dark'),
-          stringEquals('config:lang', 'en'),
-          stringEquals('config:tz', 'UTC'),
-          learnerUsed('MSET', 'MSETNX'),
-        ),
+        stringEquals('config:theme', 'dark'),
+        stringEquals('config:lang', 'en'),
+        stringEquals('config:tz', 'UTC'),
+        oneMset({ 'config:theme': 'dark', 'config:lang': 'en', 'config:tz': 'UTC' }),
+      ),
       hints: ['One command takes key value key value … pairs.', 'MSET key value [key value …]'],
       solution: ['MSET {ns}config:theme dark {ns}config:lang en {ns}config:tz UTC'],
+      wrong: [
+        ['SET {ns}config:theme dark', 'SET {ns}config:lang en', 'SET {ns}config:tz UTC'],
+        ['MSET {ns}config:theme dark {ns}config:lang en', 'SET {ns}config:tz UTC'],
+      ],
     },
     {
       id: 'rotate-token',
@@ -412,17 +628,14 @@ slot; a hash tag such as {ns}{user:1}:name forces that.`),
 same command, so that no other client can write between your read and your write.`),
       points: 2,
       setup: ['SET {ns}api:token old-7f3a'],
-      check: all(
-          stringEquals('api:token', 'new-91bc'),
-          learnerReply('a SET … GET (or GETSET) whose reply is the old token "old-7f3a"', (reply, args) =>
-            ['SET', 'GETSET'].includes(upper(args[0])) && reply === 'old-7f3a',
-          ),
-        ),
-      hints: [
-        'The read you need is an option of SET, not a separate GET.',
-        'SET key value GET   (replies with the value it replaced)',
-      ],
+      check: all(stringEquals('api:token', 'new-91bc'), swappedInOneCommand('api:token', 'old-7f3a')),
+      hints: ['The read you need is an option of SET, not a separate GET.', 'SET key value GET   (replies with the value it replaced)'],
       solution: ['SET {ns}api:token new-91bc GET'],
+      wrong: [
+        ['GET {ns}api:token', 'SET {ns}api:token new-91bc'],
+        // Read and delete, then set: for a moment there is no token at all.
+        ['GETDEL {ns}api:token', 'SET {ns}api:token new-91bc'],
+      ],
     },
     {
       id: 'json-in-string',
@@ -527,7 +740,10 @@ come back more than once (e.g. while the table resizes): deduplicate on the clie
           `${res.pages.length} call${res.pages.length === 1 ? '' : 's'}, ${res.keys.length} distinct keys` +
             (res.duplicates ? `, ${res.duplicates} returned twice (deduplicated)` : ', no duplicates this time'),
         );
-        ctx.table(['key'], res.keys.map((k) => [k]));
+        ctx.table(
+          ['key'],
+          res.keys.map((k) => [k]),
+        );
       },
     },
   ],

@@ -32,6 +32,25 @@ export async function fixedWindowNaive(
 }
 
 /**
+ * "SET key 0 PX <window> NX, then INCR": the key looks born with its TTL, but these are two commands. When the window
+ * ends between them, SET … NX finds the key still there and does nothing, the key expires, and INCR creates a new
+ * one from 0 with no TTL: that counter never resets. A window of `windowMs` (1 ms) and a pause of `pauseMs` between
+ * the commands make that moment certain. Kept to show the bug.
+ */
+export async function fixedWindowSetNxThenIncr(
+  redis: Redis,
+  key: string,
+  limit: number,
+  windowMs: number,
+  pauseMs = 0,
+): Promise<WindowResult> {
+  await redis.set(key, '0', 'PX', windowMs, 'NX');
+  if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+  const count = await redis.incr(key);
+  return { allowed: count <= limit, count, ttl: await redis.ttl(key) };
+}
+
+/**
  * Counts and sets the TTL in one script. The TTL is also repaired if it is missing, so a counter left
  * behind by the naive version heals itself on the next request.
  */

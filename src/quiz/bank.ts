@@ -1,7 +1,7 @@
 // Access to the question bank: flat entries, lookup by id, --topic/--level filters that reject unknown values.
 import { UsageError } from '../errors.js';
 import { TOPICS } from './bank/index.js';
-import type { Question, QuestionKind, QuizLevel, Topic } from './types.js';
+import type { ProofPlace, Question, QuestionKind, QuizLevel, Topic } from './types.js';
 
 export const QUIZ_LEVELS: readonly QuizLevel[] = ['beginner', 'intermediate', 'advanced'];
 
@@ -64,6 +64,15 @@ export const KIND_LABELS: Record<QuestionKind, string> = {
   command: 'write the command',
   predict: 'predict the reply',
   open: 'open question',
+};
+
+/** Where a question's proof lines run, as the quiz and the guide introduce them. */
+export const PROOF_PLACES: Record<ProofPlace | 'repl', string> = {
+  repl: 'try it in redis-learn repl',
+  shell: 'try it in a shell (redis-cli and redis-benchmark come with redis-server)',
+  sentinel: 'try it against a Sentinel (redis-cli -p 26379)',
+  cluster: 'try it on a Redis Cluster (redis-cli -c)',
+  modules: 'try it in redis-learn repl on Redis 8 or Redis Stack (--url)',
 };
 
 export function correctIndexes(q: Question): number[] {

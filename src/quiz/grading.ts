@@ -48,21 +48,87 @@ export function normaliseReply(s: string): string {
 }
 
 /**
- * Whether a prediction matches the reply. An error reply is matched by its error code and any prefix of its
- * message (`WRONGTYPE`, `(error) WRONGTYPE Operation…`): nobody should have to recite the message.
+ * A reply as redis-cli prints it, split into its elements at the `1)`, `2)` numbering outside quotes (nested arrays
+ * are flattened: their numbering goes too). A reply that is not an array is one element.
+ */
+export function replyElements(s: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i]!;
+    if (quoted) {
+      if (ch === '\\' && i + 1 < s.length) {
+        cur += ch + s[++i];
+        continue;
+      }
+      if (ch === '"') quoted = false;
+      cur += ch;
+      continue;
+    }
+    if (ch === '"') {
+      quoted = true;
+      cur += ch;
+      continue;
+    }
+    const marker = /^\d+\)(?=\s|$)/.exec(s.slice(i));
+    if (marker && (i === 0 || /\s/.test(s[i - 1]!))) {
+      if (cur.trim()) out.push(cur.trim());
+      cur = '';
+      i += marker[0].length - 1;
+      continue;
+    }
+    cur += ch;
+  }
+  if (cur.trim()) out.push(cur.trim());
+  return out;
+}
+
+type Segment = { kind: 'exact'; tokens: string[] } | { kind: 'error'; code: string; message: string[] };
+
+/** Trailing punctuation of an error message's words does not have to be typed. */
+const word = (t: string): string => t.replace(/[.:]+$/, '');
+
+function segments(expected: string): Segment[] {
+  return replyElements(expected).map((el): Segment => {
+    const n = normaliseReply(el);
+    const tokens = n ? n.split(' ') : [];
+    // Only an unquoted "(error)" is an error reply; a string that contains the word is compared in full.
+    if (/^\(error\)\s/i.test(el) && tokens.length >= 2) return { kind: 'error', code: tokens[1]!, message: tokens.slice(2).map(word) };
+    return { kind: 'exact', tokens };
+  });
+}
+
+/** Whether the predicted tokens from `t` on match the segments from `s` on (an error's message may be cut short). */
+function matchFrom(segs: readonly Segment[], s: number, got: readonly string[], t: number): boolean {
+  if (s === segs.length) return t === got.length;
+  const seg = segs[s]!;
+  if (seg.kind === 'exact') {
+    for (let k = 0; k < seg.tokens.length; k++) if (got[t + k] !== seg.tokens[k]) return false;
+    return matchFrom(segs, s + 1, got, t + seg.tokens.length);
+  }
+  let i = t;
+  if (got[i] === 'error') i++;
+  if (got[i] !== seg.code) return false;
+  i++;
+  // The longest prefix of the message first, then shorter ones: the next element may start with a message word.
+  let prefix = 0;
+  while (prefix < seg.message.length && i + prefix < got.length && word(got[i + prefix]!) === seg.message[prefix]) prefix++;
+  for (let k = prefix; k >= 0; k--) if (matchFrom(segs, s + 1, got, i + k)) return true;
+  return false;
+}
+
+/**
+ * Whether a prediction matches the reply. An error reply — the whole reply, or an element of an array such as EXEC's
+ * — is matched by its error code and any prefix of its message (`WRONGTYPE`, `(error) WRONGTYPE Operation…`):
+ * nobody should have to recite the message.
  */
 export function gradePredict(expected: string, predicted: string): boolean {
   const want = normaliseReply(expected);
   const got = normaliseReply(predicted);
   if (!got) return false;
   if (want === got) return true;
-  if (want.startsWith('error ')) {
-    const message = want.slice('error '.length);
-    const guess = got.startsWith('error ') ? got.slice('error '.length) : got;
-    const code = message.split(' ')[0];
-    return guess.length > 0 && guess.split(' ')[0] === code && message.startsWith(guess);
-  }
-  return false;
+  return matchFrom(segments(expected), 0, got.split(' '), 0);
 }
 
 const SELF_GRADES: Record<string, Rating> = {

@@ -33,15 +33,26 @@ export function pipedInput(echo: (line: string) => void, stream: NodeJS.Readable
   };
 }
 
+/** The self-grade menu at a terminal, "again" first: what a bare Enter picks. */
+export const SELF_GRADE_CHOICES = [
+  { name: 'again — I did not know it (or did not answer)', value: 'again' },
+  { name: 'hard — I got there, with effort', value: 'hard' },
+  { name: 'good — I knew it', value: 'good' },
+  { name: 'easy — I knew it cold', value: 'easy' },
+] as const;
+
 function cancelled(err: unknown): boolean {
   const name = err instanceof Error ? err.name : '';
   return name === 'ExitPromptError' || name === 'AbortPromptError';
 }
 
 /** Prompts at a terminal; Ctrl-C or Ctrl-D ends the round (null) instead of the process, so the summary still prints. */
-export async function terminalInput(output: NodeJS.WritableStream = process.stdout): Promise<QuizInput> {
+export async function terminalInput(
+  output: NodeJS.WritableStream = process.stdout,
+  inputStream: NodeJS.ReadableStream = process.stdin,
+): Promise<QuizInput> {
   const { checkbox, confirm, input, select } = await import('@inquirer/prompts');
-  const ctx = { output };
+  const ctx = { output, input: inputStream };
   const guard = async <T>(ask: () => Promise<T>): Promise<T | null> => {
     try {
       return await ask();
@@ -60,22 +71,8 @@ export async function terminalInput(output: NodeJS.WritableStream = process.stdo
       }),
     text: (message) => guard(() => input({ message }, ctx)),
     draft: async (message) => (await guard(() => input({ message }, ctx))) !== null,
-    selfGrade: (message) =>
-      guard(() =>
-        select(
-          {
-            message,
-            choices: [
-              { name: 'again — I did not know it', value: 'again' },
-              { name: 'hard — I got there, with effort', value: 'hard' },
-              { name: 'good — I knew it', value: 'good' },
-              { name: 'easy — I knew it cold', value: 'easy' },
-            ],
-            default: 'good',
-          },
-          ctx,
-        ),
-      ),
+    // No default: Enter straight away picks the first choice, "again", so a skipped answer is never graded good.
+    selfGrade: (message) => guard(() => select({ message, choices: [...SELF_GRADE_CHOICES] }, ctx)),
     confirm: async (message) => (await guard(() => confirm({ message, default: false }, ctx))) ?? false,
     close: () => {},
   };

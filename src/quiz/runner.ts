@@ -3,11 +3,13 @@ import { commandLine, verdict, wrap } from '../lessons/engine/render.js';
 import type { CardState, QuizRound } from '../progress/store.js';
 import type { Sandbox } from '../redis/sandbox.js';
 import { c, sym } from '../ui/theme.js';
-import { KIND_LABELS } from './bank.js';
+import { KIND_LABELS, PROOF_PLACES } from './bank.js';
+import { plural } from '../util/plural.js';
 import { gradeChoice, gradePredict, parseChoice, parseSelfGrade } from './grading.js';
 import type { QuizInput } from './input.js';
 import { QuestionUnavailable, checkCommandAnswer, prepareQuestion, runPredictCommands } from './live.js';
 import { describeMissed } from './missed.js';
+import { optionOrder, shownCorrect, shownOptions, toBankPicks } from './option-order.js';
 import { describeDue, newCard, review, type Rating } from './scheduler.js';
 import type { RoundItem } from './select.js';
 import { LESSON_TOPIC, weakestTopic, type TopicTally } from './summary.js';
@@ -19,9 +21,12 @@ export interface QuestionResult {
   level?: string;
   kind: Question['kind'] | 'missed';
   correct: boolean;
-  /** What the learner typed (a self-grade for open questions). */
+  /** What the learner typed (a self-grade for open questions; option numbers as shown, for choice questions). */
   answer: string;
+  /** For choice questions: the numbers of the correct options as shown, e.g. "2,4". */
   expected: string;
+  /** For choice questions: the option texts in the order they were shown (the shuffled order the numbers refer to). */
+  options?: string[];
   /** What the server held or replied, for command and predict questions. */
   actual?: string;
   rating: Rating;
@@ -157,12 +162,19 @@ export async function runRound(opts: RoundOptions): Promise<RoundResult> {
     out(wrap(md(expand(q.question))));
   }
 
+  /** The state a live question starts from: the learner reasons about it, so it is shown, not only sent. */
+  function showGiven(setup: readonly string[] | undefined): void {
+    if (!setup?.length) return;
+    out(c.dim('  given:'));
+    for (const line of setup) out(c.dim(`    ${expand(line)}`));
+  }
+
   function showExplanation(q: Question): void {
     out('');
     out(wrap(md(expand(q.explanation))));
     if (q.proof?.length) {
-      out(c.dim('  try it in redis-learn repl:'));
-      for (const p of q.proof) out(c.dim(`    ${p}`));
+      out(c.dim(`  ${PROOF_PLACES[q.proofOn ?? 'repl']}:`));
+      for (const p of q.proof) out(c.dim(`    ${expand(p)}`));
     }
   }
 
@@ -182,34 +194,39 @@ export async function runRound(opts: RoundOptions): Promise<RoundResult> {
 
   async function askChoice(q: ChoiceQuestion) {
     showText(q);
-    const several = q.options.filter((o) => o.correct).length > 1;
+    // A review reshuffles on every visit (the card's review count salts the seed); a seeded round replays exactly.
+    const order = optionOrder(q, opts.seed, opts.review ? (opts.card(q.id)?.reps ?? 0) : 0);
+    const shown = shownOptions(q, order);
+    const several = shown.filter((o) => o.correct).length > 1;
     if (!opts.input.interactive) {
-      q.options.forEach((o, i) => out(hang(`    ${i + 1}. `, md(expand(o.text)))));
+      shown.forEach((o, i) => out(hang(`    ${i + 1}. `, md(expand(o.text)))));
     }
-    const prompt = several ? 'Pick every correct option (e.g. 1,3):' : 'Your answer (1–' + q.options.length + '):';
+    const prompt = several ? 'Pick every correct option (e.g. 1,3):' : `Your answer (1–${shown.length}):`;
     const answer = ask(
       await opts.input.choice(
         prompt,
-        q.options.map((o) => expand(o.text)),
+        shown.map((o) => expand(o.text)),
         several,
       ),
     );
-    const picked = parseChoice(answer, q.options.length) ?? [];
-    const correct = gradeChoice(q, picked);
-    const expected = q.options.flatMap((o, i) => (o.correct ? [i + 1] : [])).join(',');
+    // The learner's numbers refer to the shown order; grading reads the bank's.
+    const picked = parseChoice(answer, shown.length) ?? [];
+    const correct = gradeChoice(q, toBankPicks(order, picked));
+    const expected = shownCorrect(q, order).join(',');
     out(correct ? `  ${c.green(sym.ok)} right` : `  ${c.red(sym.fail)} not quite: the answer is ${expected}`);
-    q.options.forEach((o, i) => {
+    shown.forEach((o, i) => {
       const n = i + 1;
       const mark = o.correct ? c.green(sym.ok) : picked.includes(n) ? c.red(sym.fail) : c.dim(sym.dot);
       out(hang(`  ${mark} ${n}. `, `${md(expand(o.text))} ${c.dim('—')} ${md(expand(o.why))}`));
     });
     showExplanation(q);
-    return { correct, answer, expected, rating: (correct ? 3 : 1) as Rating };
+    return { correct, answer, expected, options: shown.map((o) => expand(o.text)), rating: (correct ? 3 : 1) as Rating };
   }
 
   async function askCommand(q: CommandQuestion) {
     const sandbox = await sb();
     await prepareQuestion(sandbox, q.setup);
+    showGiven(q.setup);
     showText(q);
     const line = ask(await opts.input.text(`${c.cyan(`redis-learn ${sym.arrow}`)}`));
     const expected = q.answer.map(expand).join(' ; ');
@@ -234,6 +251,7 @@ export async function runRound(opts: RoundOptions): Promise<RoundResult> {
   async function askPredict(q: PredictQuestion) {
     const sandbox = await sb();
     await prepareQuestion(sandbox, q.setup, q.commands);
+    showGiven(q.setup);
     showText(q);
     for (const cmd of q.commands) out(`  ${c.cyan(sym.prompt)} ${expand(cmd)}`);
     const answer = ask(await opts.input.text('The last reply, as redis-cli prints it:'));
@@ -257,12 +275,21 @@ export async function runRound(opts: RoundOptions): Promise<RoundResult> {
     const prompt = opts.input.interactive ? 'How did you do?' : 'How did you do? again / hard / good / easy (or 0–3):';
     let answer = ask(await opts.input.selfGrade(prompt));
     let rating = parseSelfGrade(answer);
-    // A terminal asks again; a pipe has one line per question, so an unreadable grade counts as "again".
+    // A terminal asks again (an empty answer included: it is never taken as "good"); a pipe has one line per
+    // question, so an empty or unreadable grade counts as "again".
     while (rating === null && opts.input.interactive) {
+      out(
+        c.dim(
+          answer.trim()
+            ? `  "${answer.trim()}" is not a grade: pick again, hard, good or easy`
+            : '  pick a grade: again, hard, good or easy',
+        ),
+      );
       answer = ask(await opts.input.selfGrade(prompt));
       rating = parseSelfGrade(answer);
     }
-    if (rating === null) out(c.dim(`  "${answer}" is not a grade: counted as again`));
+    if (rating === null)
+      out(c.dim(answer.trim() ? `  "${answer.trim()}" is not a grade: counted as again` : '  no grade given: counted as again'));
     return { rating: rating ?? 1, answer };
   }
 
@@ -341,12 +368,15 @@ function footer(r: RoundResult, topicTitle: (id: string) => string, nextDue: str
   if (r.weakestTopic) {
     lines.push(`${c.bold('Weakest topic:')} ${topicTitle(r.weakestTopic)} ${c.dim(`(redis-learn quiz --topic ${r.weakestTopic})`)}`);
   }
-  if (r.unavailable.length) lines.push(c.dim(`${r.unavailable.length} question(s) skipped: this server cannot run them`));
+  if (r.unavailable.length) {
+    const n = r.unavailable.length;
+    lines.push(c.dim(`${plural(n, 'question')} skipped: this server cannot run ${n === 1 ? 'it' : 'them'}`));
+  }
   if (nextDue) {
     const when = describeDue(nextDue, now);
     lines.push(
       when === 'now'
-        ? `${c.bold('Next review:')} ${due} card${due === 1 ? '' : 's'} due now ${c.dim('(redis-learn quiz --review)')}`
+        ? `${c.bold('Next review:')} ${plural(due, 'card')} due now ${c.dim('(redis-learn quiz --review)')}`
         : `${c.bold('Next review:')} ${when} ${c.dim(`(${new Date(nextDue).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' })})`)}`,
     );
   }

@@ -1,5 +1,6 @@
 // Spaced repetition: a compact FSRS-4.5 (default weights, 90 % target retention) over the progress file's CardState.
 import type { CardState } from '../progress/store.js';
+import { plural } from '../util/plural.js';
 
 /** FSRS ratings: 1 again (forgot), 2 hard, 3 good, 4 easy. */
 export type Rating = 1 | 2 | 3 | 4;
@@ -105,5 +106,5 @@ export function describeDue(due: string, now: Date = new Date()): string {
   const h = Math.round(ms / 3_600_000);
   if (h < 20) return `in ${h} h`;
   const d = Math.round(ms / DAY_MS);
-  return d === 1 ? 'in 1 day' : `in ${d} days`;
+  return `in ${plural(d, 'day')}`;
 }

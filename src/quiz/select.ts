@@ -1,4 +1,4 @@
-// Which questions a round asks, in what order: due cards first for --review, otherwise a seeded shuffle.
+// Which questions a round asks, in what order: due cards only for --review, otherwise a seeded shuffle.
 import type { CardState, Progress } from '../progress/store.js';
 import { bankEntries, filterEntries, type BankEntry, type ValidFilter } from './bank.js';
 import { isMissedCard } from './missed.js';
@@ -25,7 +25,6 @@ export function selectRound(p: Progress, opts: SelectOptions): RoundItem[] {
   const cards = p.quiz.cards;
   const rand = mulberry32(opts.seed);
   const shuffled = shuffle(entries, rand);
-  const unseen = shuffled.filter((e) => !cards[e.question.id]);
 
   if (opts.review) {
     const filtered = Boolean(opts.filter.topic || opts.filter.level);
@@ -39,8 +38,8 @@ export function selectRound(p: Progress, opts: SelectOptions): RoundItem[] {
       // Missed exercises belong to no topic or level, so a filtered review leaves them out.
       else if (!filtered && isMissedCard(id, card)) items.push({ type: 'missed', id, card });
     }
-    // Nothing left to review: top the round up with questions never asked.
-    for (const entry of unseen) items.push({ type: 'question', entry, due: false });
+    // A review asks due cards only: with nothing due it is empty, and the caller says when the next card is due
+    // instead of quietly starting an ordinary round.
     return items.slice(0, opts.count);
   }
 

@@ -1,8 +1,8 @@
 // Quiz figures for the `progress` command and the home menu: cards, due count, accuracy, weakest topic.
 import type { CardState, Progress } from '../progress/store.js';
-import { bankEntries } from './bank.js';
+import { bankEntries, filterEntries, type ValidFilter } from './bank.js';
 import { isMissedCard } from './missed.js';
-import { isDue } from './scheduler.js';
+import { describeDue, isDue } from './scheduler.js';
 
 /** The pseudo-topic missed lesson exercises are counted under. */
 export const LESSON_TOPIC = 'lessons';
@@ -67,4 +67,22 @@ export function quizSummary(p: Progress, now: Date = new Date()): QuizSummary {
     accuracy: asked > 0 ? correct / asked : undefined,
     weakestTopic: weakestTopic(tally),
   };
+}
+
+/**
+ * The one line `quiz --review` and the home menu print when no card is due: when the next one is, or that there are
+ * no cards yet. With a --topic/--level filter only that part of the bank counts (missed exercises belong to none).
+ */
+export function nothingDueLine(p: Progress, filter: ValidFilter = {}, now: Date = new Date()): string {
+  const filtered = Boolean(filter.topic || filter.level);
+  const ids = filtered ? new Set(filterEntries(bankEntries(), filter).map((e) => e.question.id)) : undefined;
+  const cards = liveCards(p).filter(([id]) => !ids || ids.has(id));
+  const what = filtered
+    ? `Nothing${filter.topic ? ` in ${filter.topic}` : ''}${filter.level ? ` at ${filter.level} level` : ''} is due for review`
+    : 'Nothing is due for review';
+  if (cards.length === 0) return `${what}: no review cards yet (a card is made for each question you answer: redis-learn quiz).`;
+  const next = cards.map(([, c]) => c.due).sort()[0]!;
+  const when = describeDue(next, now);
+  const at = new Date(next).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+  return `${what}; next card due ${when === 'now' ? 'now' : `${when} (${at})`}.`;
 }

@@ -12,9 +12,17 @@ interface QuestionBase {
   question: string;
   /** The explanation shown after answering, and the answer in the guide. Accurate for Redis 7.0+. */
   explanation: string;
-  /** Commands that demonstrate the answer, shown in the guide (no {ns} needed: plain examples). */
+  /**
+   * Commands that demonstrate the answer, shown after the answer ("try it in redis-learn repl") and in the guide.
+   * Keys use {ns}; each line runs as written in `redis-learn repl` on a private Redis 7 server (a test runs them all),
+   * unless `proofOn` says where else they run.
+   */
   proof?: string[];
+  /** The proof needs something a plain Redis 7 at the REPL is not: a shell, a Sentinel, a cluster, modules. */
+  proofOn?: ProofPlace;
 }
+
+export type ProofPlace = 'shell' | 'sentinel' | 'cluster' | 'modules';
 
 export interface ChoiceOption {
   text: string;

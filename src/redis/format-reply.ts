@@ -19,12 +19,12 @@ export function safeText(s: string): string {
 }
 
 /**
- * Cuts s to at most max UTF-16 units ending in …, without splitting a surrogate pair or an escape this module
- * wrote (\x1b, \u202e, \n, \"): a cut escape would read as different text.
+ * Where to cut s at or before `end` (UTF-16 units) so the cut splits neither a surrogate pair nor an escape this
+ * module wrote (\x1b, \u202e, \n, \"): a cut escape would read as different text.
  */
-export function clipText(s: string, max: number): string {
-  if (s.length <= max) return s;
-  let end = Math.max(0, max - 1);
+export function safeCutIndex(s: string, end: number): number {
+  if (end >= s.length) return s.length;
+  end = Math.max(0, end);
   const last = s.charCodeAt(end - 1);
   if (last >= 0xd800 && last <= 0xdbff) end--;
   for (let j = end - 1; j >= Math.max(0, end - 5); j--) {
@@ -38,7 +38,13 @@ export function clipText(s: string, max: number): string {
     }
     break;
   }
-  return `${s.slice(0, end)}…`;
+  return end;
+}
+
+/** Cuts s to at most max UTF-16 units ending in …, at a safe place (see safeCutIndex). */
+export function clipText(s: string, max: number): string {
+  if (s.length <= max) return s;
+  return `${s.slice(0, safeCutIndex(s, Math.max(0, max - 1)))}…`;
 }
 
 export function isErrorReply(reply: unknown): reply is Error {
@@ -78,8 +84,60 @@ function multiLine(reply: unknown, indent: number, depth: number): string {
     .join('\n');
 }
 
-/** The full multi-line form, as redis-cli prints it; arrays nested deeper than MAX_REPLY_DEPTH show as NESTED_DEEPER. */
-export function formatReply(reply: unknown, indent = 0): string {
+/**
+ * Commands whose reply is a report, printed by redis-cli as plain lines instead of one quoted string (redis-cli.c
+ * switches to raw output for these): [command, subcommand, exact argument count (0: any)].
+ */
+const REPORT_COMMANDS: readonly (readonly [string, string | null, number])[] = [
+  ['INFO', null, 0],
+  ['LOLWUT', null, 0],
+  ['CLIENT', 'LIST', 0],
+  ['CLIENT', 'INFO', 0],
+  ['MEMORY', 'DOCTOR', 0],
+  ['MEMORY', 'MALLOC-STATS', 0],
+  ['LATENCY', 'DOCTOR', 2],
+  ['LATENCY', 'GRAPH', 3],
+  ['CLUSTER', 'NODES', 2],
+  ['CLUSTER', 'INFO', 2],
+  ['DEBUG', 'HTSTATS', 0],
+  ['DEBUG', 'HTSTATS-KEY', 0],
+  ['DEBUG', 'CLIENT-EVICTION', 0],
+];
+
+/** Whether redis-cli prints this command's reply as plain lines (INFO, CLIENT LIST, MEMORY DOCTOR, LATENCY DOCTOR…). */
+export function isReportCommand(args: readonly (string | number | Buffer)[] | undefined): boolean {
+  if (!args?.length) return false;
+  const name = String(args[0]).toUpperCase();
+  const sub = args.length > 1 ? String(args[1]).toUpperCase() : null;
+  return REPORT_COMMANDS.some(([cmd, s, count]) => cmd === name && (s === null || s === sub) && (count === 0 || count === args.length));
+}
+
+/**
+ * A report (see isReportCommand) as its lines: \r\n and \n end lines; every other control or bidi character, a
+ * lone \r included, stays escaped (safeText). The final line end adds no empty line.
+ */
+export function reportLines(text: string): string[] {
+  const lines = text.split(/\r?\n/);
+  if (lines.length > 1 && lines.at(-1) === '') lines.pop();
+  return lines.map(safeText);
+}
+
+/** A reply shown as a report (plain lines): a string or buffer from a report command. */
+export function asReport(reply: unknown, args: readonly (string | number | Buffer)[] | undefined): string[] | null {
+  if (!isReportCommand(args)) return null;
+  if (typeof reply === 'string') return reportLines(reply);
+  if (Buffer.isBuffer(reply)) return reportLines(reply.toString());
+  return null;
+}
+
+/**
+ * The full multi-line form, as redis-cli prints it; arrays nested deeper than MAX_REPLY_DEPTH show as NESTED_DEEPER.
+ * With the command's `args`, a report (INFO, CLIENT LIST, MEMORY DOCTOR…) prints as its lines, like redis-cli.
+ * `indent`: spaces before every line but the first.
+ */
+export function formatReply(reply: unknown, indent = 0, args?: readonly (string | number | Buffer)[]): string {
+  const report = asReport(reply, args);
+  if (report) return report.join(`\n${' '.repeat(indent)}`);
   return multiLine(reply, indent, 0);
 }
 

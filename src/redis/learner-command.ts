@@ -104,6 +104,11 @@ export async function runLearnerCommand(sb: Sandbox, input: string | readonly st
   }
 }
 
+/** Whether the learner is inside MULTI (commands are being queued until EXEC or DISCARD). */
+export function inLearnerTransaction(sb: Sandbox): boolean {
+  return state(sb).held !== null;
+}
+
 /** Leaves the learner connection clean after an exercise or question: no held MULTI, nothing watched. */
 export async function endLearnerTurn(sb: Sandbox): Promise<void> {
   const s = state(sb);

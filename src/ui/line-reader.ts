@@ -1,15 +1,19 @@
 // Reads the learner's lines from a TTY (history, completion) or from piped stdin, one queue for both; EOF is null.
-import { createInterface, type Interface } from 'node:readline';
+import { createInterface, type AsyncCompleter, type Completer, type Interface } from 'node:readline';
 
 export interface LineReader {
-  /** The next line, or null at end of input (Ctrl-D, Ctrl-C, the pipe closing, or a silent pipe timing out). */
-  next(prompt: string): Promise<string | null>;
+  /**
+   * The next line, or null at end of input (Ctrl-D, Ctrl-C, the pipe closing, or a silent pipe timing out).
+   * `echo: false`: a piped line is not echoed after its prompt (the caller prints its own transcript line).
+   */
+  next(prompt: string, opts?: { echo?: boolean }): Promise<string | null>;
   readonly tty: boolean;
   close(): void;
 }
 
 export interface LineReaderOptions {
-  completer?: (line: string) => [string[], string];
+  /** readline's completer: synchronous, or with a callback (so Tab can ask the server for key names). */
+  completer?: Completer | AsyncCompleter;
   history?: string[];
   input?: NodeJS.ReadableStream;
   /** Where a piped line is echoed after its prompt, so transcripts read like a session. Default: stdout. */
@@ -50,9 +54,9 @@ export function createLineReader(opts: LineReaderOptions = {}): LineReader {
   });
   return {
     tty,
-    next(prompt: string) {
+    next(prompt: string, nextOpts: { echo?: boolean } = {}) {
       const answer = (line: string | null) => {
-        if (!tty && line !== null) echo(`${prompt}${line}`);
+        if (!tty && line !== null && nextOpts.echo !== false) echo(`${prompt}${line}`);
         return line;
       };
       if (queue.length) return Promise.resolve(answer(queue.shift()!));

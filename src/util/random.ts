@@ -27,3 +27,16 @@ export function shuffle<T>(items: readonly T[], rand: Random): T[] {
   }
   return out;
 }
+
+/**
+ * A 32-bit seed derived from several parts (FNV-1a over their text): one question's option order comes from the
+ * round's seed and the question id, so it does not depend on where the question falls in the round.
+ */
+export function mixSeed(...parts: readonly (string | number)[]): number {
+  let h = 0x811c9dc5;
+  for (const ch of parts.join('\u0000')) {
+    h ^= ch.codePointAt(0)!;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}

@@ -79,7 +79,8 @@ export function ttlBetween(name: string, min: number, max: number): Check {
   return async (ctx) => {
     const key = ctx.key(name);
     const pttl = await ctx.admin.pttl(key);
-    const actual = pttl === -2 ? `${key} does not exist` : pttl === -1 ? `${key} TTL -1 (no expiry)` : `${key} TTL ${(pttl / 1000).toFixed(1)} s`;
+    const actual =
+      pttl === -2 ? `${key} does not exist` : pttl === -1 ? `${key} TTL -1 (no expiry)` : `${key} TTL ${(pttl / 1000).toFixed(1)} s`;
     const s = pttl / 1000;
     return result(pttl >= 0 && s >= min - 1 && s <= max, `${key} TTL ${min}..${max} s`, actual);
   };
@@ -170,13 +171,19 @@ export function lengthIs(name: string, n: number): Check {
     const key = ctx.key(name);
     const t = await typeOf(ctx, key);
     const len =
-      t === 'list' ? await ctx.admin.llen(key)
-      : t === 'set' ? await ctx.admin.scard(key)
-      : t === 'zset' ? await ctx.admin.zcard(key)
-      : t === 'hash' ? await ctx.admin.hlen(key)
-      : t === 'stream' ? await ctx.admin.xlen(key)
-      : t === 'string' ? await ctx.admin.strlen(key)
-      : 0;
+      t === 'list'
+        ? await ctx.admin.llen(key)
+        : t === 'set'
+          ? await ctx.admin.scard(key)
+          : t === 'zset'
+            ? await ctx.admin.zcard(key)
+            : t === 'hash'
+              ? await ctx.admin.hlen(key)
+              : t === 'stream'
+                ? await ctx.admin.xlen(key)
+                : t === 'string'
+                  ? await ctx.admin.strlen(key)
+                  : 0;
     return result(len === n, `${key} length ${n}`, t === 'none' ? `${key} does not exist` : `${key} length ${len}`);
   };
 }
@@ -197,7 +204,11 @@ export function learnerReply(description: string, pred: (reply: unknown, args: s
     return result(
       Boolean(hit),
       description,
-      hit ? `${hit.command} → ${JSON.stringify(hit.reply)}` : last ? `last reply ${JSON.stringify(last.reply ?? last.error)}` : 'no command yet',
+      hit
+        ? `${hit.command} → ${JSON.stringify(hit.reply)}`
+        : last
+          ? `last reply ${JSON.stringify(last.reply ?? last.error)}`
+          : 'no command yet',
     );
   };
 }
@@ -208,7 +219,7 @@ export function learnerUsed(...commands: string[]): Check {
   return async (ctx) => {
     const used = ctx.history.map((c) => String(c.args[0]).toUpperCase());
     const ok = used.some((u) => want.includes(u));
-    return result(ok, `a ${want.join(' or ')} command`, used.length ? `you used ${[...new Set(used)].join(', ')}` : 'no command yet');
+    return result(ok, `the command ${want.join(' or ')}`, used.length ? `you used ${[...new Set(used)].join(', ')}` : 'no command yet');
   };
 }
 
@@ -217,5 +228,162 @@ export function custom(expected: string, fn: (ctx: LessonContext) => Promise<{ p
   return async (ctx) => {
     const r = await fn(ctx);
     return result(r.pass, expected, r.actual);
+  };
+}
+
+// ── What the learner's commands did ────────────────────────────────────────────────────────────
+// State alone cannot tell SET-then-PERSIST from PERSIST, or hand-typed SADDs from SINTERSTORE: these helpers read the
+// learner's commands in the exercise (ctx.history) as they took effect.
+
+type Recorded = LessonContext['history'][number];
+
+/** A learner command as it took effect: typed alone, or queued after MULTI and run by EXEC (with its own reply). */
+export interface RanCommand {
+  /** The command name, upper case. */
+  name: string;
+  args: string[];
+  command: string;
+  reply: unknown;
+  error?: string;
+  keys: string[];
+  write: boolean;
+  /** Which EXEC ran it (1 for the first transaction of the exercise), or null when it ran alone. */
+  transaction: number | null;
+}
+
+/** The learner's commands that ran: queued ones only once their EXEC committed; DISCARDed or aborted ones are left out. */
+export function ranCommands(history: readonly Recorded[]): RanCommand[] {
+  const out: RanCommand[] = [];
+  let queued: Recorded[] | null = null;
+  let transactions = 0;
+  const ran = (c: Recorded, transaction: number | null, reply = c.reply, error = c.error): RanCommand => ({
+    name: String(c.args[0]).toUpperCase(),
+    args: c.args,
+    command: c.command,
+    reply,
+    error,
+    keys: c.keys,
+    write: c.write,
+    transaction,
+  });
+  for (const c of history) {
+    const name = String(c.args[0]).toUpperCase();
+    if (name === 'MULTI' && !c.error) queued = [];
+    else if (name === 'DISCARD' && queued) queued = null;
+    else if (name === 'EXEC' && queued) {
+      const replies = Array.isArray(c.reply) && !c.error ? (c.reply as unknown[]) : null;
+      if (replies) {
+        transactions++;
+        queued.forEach((q, i) => {
+          const r = replies[i];
+          out.push(ran(q, transactions, r, r instanceof Error ? r.message : undefined));
+        });
+      }
+      queued = null;
+    } else if (queued && c.reply === 'QUEUED' && !c.error) queued.push(c);
+    else if (!c.error) out.push(ran(c, null));
+  }
+  return out;
+}
+
+/** S…STORE and Z…STORE write only their destination (the first key); other write commands may write every key they name. */
+export function keysWrittenBy(c: RanCommand): string[] {
+  if (!c.write || c.error) return [];
+  if (/STORE$/.test(c.name) && c.name !== 'SORT') return c.args[1] !== undefined ? [c.args[1]] : [];
+  if (c.name === 'COPY') return c.args[2] !== undefined ? [c.args[2]] : [];
+  return c.keys;
+}
+
+/** The commands that ran and (may have) written the key, oldest first. */
+export function writesTo(ctx: LessonContext, key: string): RanCommand[] {
+  return ranCommands(ctx.history).filter((c) => keysWrittenBy(c).includes(key));
+}
+
+/** Tells a command that starts an exercise over (the learner retyped its setup, say): writes before it no longer count. */
+export type Restart = (c: RanCommand, ctx: LessonContext) => boolean;
+
+/** The writes to the key after the last one `restart` accepts (or all of them), oldest first. */
+export function writesSince(ctx: LessonContext, key: string, restart?: Restart): RanCommand[] {
+  const writes = writesTo(ctx, key);
+  if (!restart) return writes;
+  let last = -1;
+  writes.forEach((c, i) => {
+    if (restart(c, ctx)) last = i;
+  });
+  return writes.slice(last + 1);
+}
+
+/**
+ * Every command that wrote the key is one `allowed` accepts, and at least one did: "make it permanent without
+ * rewriting it", "let Redis compute it". `mistake` says what an offending command did wrong (the "found" text);
+ * KEY in `expected` stands for the key. With `restart`, only the writes after the last restart count, so a learner
+ * who made the mistake can start over.
+ */
+export function writtenOnlyBy(
+  name: string,
+  expected: string,
+  allowed: (c: RanCommand) => boolean,
+  mistake: (c: RanCommand, key: string) => string = (c) => `you wrote it with ${c.command}`,
+  restart?: Restart,
+): Check {
+  return async (ctx) => {
+    const key = ctx.key(name);
+    const writes = writesSince(ctx, key, restart);
+    const want = expected.replaceAll('KEY', key);
+    const bad = writes.find((c) => !allowed(c));
+    if (bad) return result(false, want, mistake(bad, key));
+    const good = writes.filter(allowed);
+    return good.length ? result(true, want, good.map((c) => c.command).join(' ; ')) : result(false, want, `no such command on ${key} yet`);
+  };
+}
+
+/**
+ * The writes that made the key what it is now: those after its last DEL or UNLINK, or from the last command that
+ * replaced it whole (a …STORE or COPY into it, a SET that wrote). A learner may start over, or simply redo it right.
+ */
+export function writesThatMadeIt(ctx: LessonContext, key: string): RanCommand[] {
+  const writes = writesTo(ctx, key);
+  let from = 0;
+  writes.forEach((c, i) => {
+    if (c.name === 'DEL' || c.name === 'UNLINK') from = i + 1;
+    else if (
+      (/STORE$/.test(c.name) && c.name !== 'SORT') ||
+      (c.name === 'COPY' && Number(c.reply) === 1) ||
+      (c.name === 'SET' && c.reply === 'OK')
+    )
+      from = i;
+  });
+  return writes.slice(from);
+}
+
+/** Commands that take the data from the client: a result typed back in by hand instead of computed by the server. */
+const HAND_TYPED = new Set(['SADD', 'ZADD', 'ZINCRBY', 'LPUSH', 'RPUSH', 'HSET', 'HMSET', 'PFADD', 'GEOADD']);
+
+/**
+ * "Let Redis compute it": none of the writes that made the key (writesThatMadeIt) took its data from the client (SADD,
+ * ZADD…). With `oneCommand`, a single command made it. `teach` names the server-side command, for the message.
+ */
+export function builtOnServer(name: string, teach: string, opts: { oneCommand?: boolean } = {}): Check {
+  return async (ctx) => {
+    const key = ctx.key(name);
+    const writes = writesThatMadeIt(ctx, key);
+    const want = `${key} computed on the server${opts.oneCommand ? ' by one command' : ''} (${teach})`;
+    const hand = writes.find((c) => HAND_TYPED.has(c.name));
+    if (hand) {
+      return result(
+        false,
+        want,
+        `you typed the result in with ${hand.name}: the data went to your client and back, where the server could have computed it (${teach})`,
+      );
+    }
+    if (!writes.length) return result(false, want, `no command of yours wrote ${key} yet`);
+    if (opts.oneCommand && writes.length > 1) {
+      return result(
+        false,
+        want,
+        `${writes.length} commands built it (${writes.map((c) => c.name).join(', ')}), where ${teach} does it in one`,
+      );
+    }
+    return result(true, want, `${key} made by ${writes.map((c) => c.command).join(' ; ')}`);
   };
 }

@@ -2,13 +2,14 @@
 import { SafetyError } from '../../errors.js';
 import { replyToJson, safeText } from '../../redis/format-reply.js';
 import { insideNamespace } from '../../redis/judge.js';
-import { endLearnerTurn, judgeLine, runLearnerCommand } from '../../redis/learner-command.js';
+import { endLearnerTurn, inLearnerTransaction, judgeLine, runLearnerCommand } from '../../redis/learner-command.js';
 import type { RecordedCommand } from '../../redis/recorder.js';
 import type { Sandbox } from '../../redis/sandbox.js';
+import { globEscape, scanAll } from '../../redis/scan.js';
 import { tokenize } from '../../redis/tokenize.js';
 import type { LineReader } from '../../ui/line-reader.js';
 import { printLine } from '../../ui/progress-bar.js';
-import { c, sym } from '../../ui/theme.js';
+import { c, sym, terminalWidth } from '../../ui/theme.js';
 import { createContext, type OwnedContext } from './context.js';
 import { commandLine, formatMs, keyTable, verdict, wrap } from './render.js';
 import type { CheckResult, ExerciseStep, Lesson, LessonOptions, RaceStep, Step } from './types.js';
@@ -33,6 +34,8 @@ export interface RunOptions {
   verify?: boolean;
   /** Points already earned in earlier steps (resume). */
   earned?: Record<string, number>;
+  /** Called once the lesson may start (its keys are free), before any step runs: the moment to record the attempt. */
+  onStart?: () => void;
   /** Called after every step with the index of the next one. */
   onStep?: (nextStep: number, result: StepResult, earned: Record<string, number>) => void;
   /** Asks before a command the dangerous-command table flags on a private server. */
@@ -69,6 +72,8 @@ export interface StepResult {
   unavailable?: string;
   /** verify mode: whether the check passed on the starting state (it must not). */
   passedBeforeSolution?: boolean;
+  /** verify mode: each `wrong` attempt and whether the check (wrongly) passed it. */
+  wrongAttempts?: { attempt: string[]; passed: boolean; actual: string }[];
   race?: RaceRow[];
   commands: JsonCommand[];
   totalCommands: number;
@@ -90,13 +95,32 @@ export interface LessonResult {
 /** How much of an exercise's points survive the hints used: none, a nudge, the syntax, the solution. */
 const HINT_FACTOR = [1, 0.75, 0.5, 0];
 
+/** Points an exercise is worth after `hints` hints: every hint costs at least a point while any are left; the solution leaves none. */
+export function pointsAfterHints(points: number, hints: number): number {
+  if (hints <= 0) return points;
+  if (hints >= 3) return 0;
+  return Math.max(0, Math.min(Math.floor(points * HINT_FACTOR[hints]!), points - hints));
+}
+
+export function pts(n: number): string {
+  return `${n} ${n === 1 ? 'pt' : 'pts'}`;
+}
+
 export function maxScore(lesson: Lesson): number {
   return lesson.steps.reduce((s, st) => s + (st.kind === 'exercise' ? st.points : 0), 0);
 }
 
-const META_HELP = ':hint  next hint · :solution  show it · :check  expected vs actual · :skip · :quit';
+const META_HELP = ':hint  next hint · :solution  show it · :check  expected vs actual · :reset  start over · :skip · :quit';
 
 class EndOfInput extends Error {}
+
+/** A feedback line wrapped to the terminal, indented by two, its continuation lines by four. */
+function indented(text: string): string {
+  return wrap(text, Math.min(terminalWidth(), 100) - 6)
+    .split('\n')
+    .map((line, i) => `${i === 0 ? '  ' : '    '}${line}`)
+    .join('\n');
+}
 
 export async function runLesson(lesson: Lesson, sb: Sandbox, opts: RunOptions): Promise<LessonResult> {
   const out = opts.out ?? printLine;
@@ -113,9 +137,10 @@ export async function runLesson(lesson: Lesson, sb: Sandbox, opts: RunOptions): 
   await clearOtherLessons(sb, lesson, out);
   await sb.reset(lesson.id);
   sb.recorder.take();
+  opts.onStart?.();
 
   out(
-    `${c.bold(`${lesson.title}`)} ${c.dim(`· ${lesson.id} · ${lesson.level} · ~${lesson.minutes} min · ${lesson.steps.length} steps · ${maxScore(lesson)} pts`)}`,
+    `${c.bold(`${lesson.title}`)} ${c.dim(`· ${lesson.id} · ${lesson.level} · ~${lesson.minutes} min · ${lesson.steps.length} steps · ${pts(maxScore(lesson))}`)}`,
   );
   let completed = true;
   try {
@@ -147,8 +172,7 @@ export async function runLesson(lesson: Lesson, sb: Sandbox, opts: RunOptions): 
       steps.push(result);
       opts.onStep?.(i + 1, result, { ...earned });
       if (opts.mode === 'interactive' && step.kind !== 'exercise' && i < lesson.steps.length - 1) {
-        const line = await opts.input?.next(c.dim('  ↵ next · q quit › '));
-        if (line === null || line === undefined || /^\s*(q|quit|:q|:quit)\s*$/i.test(line)) {
+        if (!(await pause())) {
           completed = false;
           break;
         }
@@ -174,6 +198,47 @@ export async function runLesson(lesson: Lesson, sb: Sandbox, opts: RunOptions): 
     server: { version: sb.target.version, private: sb.target.private, kind: sb.target.kind },
     steps,
   };
+
+  /**
+   * Between steps: Enter goes on, q quits, and a command typed here runs (inside the sandbox, owned by the lesson) so a
+   * learner can look around; it is never dropped. Returns false to quit.
+   */
+  async function pause(): Promise<boolean> {
+    for (;;) {
+      const tx = inLearnerTransaction(sb) ? '(TX) ' : '';
+      const line = await opts.input?.next(c.dim(`  ↵ next · q quit · or type a command ${tx}› `));
+      if (line === null || line === undefined || /^\s*(q|quit|exit|:q|:quit)\s*$/i.test(line)) {
+        await endLearnerTurn(sb);
+        return false;
+      }
+      const trimmed = line.trim();
+      if (!trimmed) {
+        if (inLearnerTransaction(sb)) out(c.dim('  the open MULTI was discarded: nothing queued was run'));
+        await endLearnerTurn(sb);
+        return true;
+      }
+      if (trimmed.startsWith(':')) {
+        out(c.dim('  :hint, :solution, :check and :skip work inside exercises; press Enter to go on'));
+        continue;
+      }
+      let asked = false;
+      const confirm = opts.confirm
+        ? (q: string) => {
+            asked = true;
+            return opts.confirm!(q);
+          }
+        : undefined;
+      const res = await runLearnerCommand(sb, trimmed, { scope: lesson.id, confirm });
+      if (res.status === 'refused') out(`  ${c.yellow(sym.fail)} ${safeText(res.reason)}`);
+      else {
+        // On a terminal the typed line becomes the transcript line (command, reply, time), as in exercises.
+        if (opts.input?.tty && !asked) process.stdout.write('\x1b[1A\r\x1b[2K');
+        out(commandLine(res.record, '  › ', { commands: sb.table }));
+        if (res.note) out(c.dim(`  ${res.note}`));
+      }
+      sb.recorder.take();
+    }
+  }
 
   async function runStep(
     step: Step,
@@ -242,17 +307,33 @@ export async function runLesson(lesson: Lesson, sb: Sandbox, opts: RunOptions): 
       rows.push({ label: v.label, atomic: v.atomic, expected: m.expected, actual: m.actual, unit: m.unit, ms });
     }
     result.race = rows;
+    const oneUnit = rows.every((r) => r.unit === rows[0]?.unit) ? rows[0]?.unit : undefined;
     result.passed = rows.every((r) => !r.atomic || r.actual === r.expected);
     const { renderTable } = await import('../../ui/table.js');
     print(
       renderTable(
-        ['version', `${step.clients} clients`, 'expected', 'actual', 'difference', 'time'],
+        // One unit for every row (the usual case) is named once, in the header, so the table fits 80 columns.
+        oneUnit
+          ? ['version', `${step.clients} clients`, `${oneUnit} expected`, 'counted', 'difference', 'time']
+          : ['version', `${step.clients} clients`, 'expected', 'actual', 'difference', 'time'],
         rows.map((r) => {
           const diff = r.actual - r.expected;
-          const mark = diff === 0 ? c.green(`${sym.ok} exact`) : c.red(`${sym.fail} ${diff > 0 ? '+' : ''}${diff} ${r.unit}`);
-          return [r.label, r.atomic ? 'atomic' : 'naive', `${r.expected} ${r.unit}`, `${r.actual} ${r.unit}`, mark, formatMs(r.ms)];
+          const unit = oneUnit ? '' : ` ${r.unit}`;
+          const mark = diff === 0 ? c.green(`${sym.ok} exact`) : c.red(`${sym.fail} ${diff > 0 ? '+' : ''}${diff}${unit}`);
+          return [r.label, r.atomic ? 'atomic' : 'naive', `${r.expected}${unit}`, `${r.actual}${unit}`, mark, formatMs(r.ms)];
         }),
-        { indent: 2 },
+        // The version's name and the counts matter most; "naive/atomic" and the time give way first on a narrow screen.
+        {
+          indent: 2,
+          columns: [
+            { priority: 3 },
+            { priority: 0, drop: true },
+            { priority: 2 },
+            { priority: 2 },
+            { priority: 2 },
+            { priority: 1, drop: true },
+          ],
+        },
       ),
     );
     return result;
@@ -270,13 +351,15 @@ export async function runLesson(lesson: Lesson, sb: Sandbox, opts: RunOptions): 
     result.maxPoints = step.points;
     result.hintsUsed = 0;
     sctx.history.length = 0;
-    if (step.setup) {
+    const applySetup = async () => {
+      if (!step.setup) return;
       if (typeof step.setup === 'function') await step.setup(sctx);
       else for (const line of step.setup) await sb.exec(tokenize(sb.expand(line)), lesson.id);
       sb.recorder.take();
-    }
+    };
+    await applySetup();
     const n = exerciseNumbers.get(step.id) ?? 0;
-    print(wrap(`${c.bold(`Exercise ${n}`)} ${c.dim(`(${step.points} pts)`)}: ${sb.expand(step.text)}`));
+    print(wrap(`${c.bold(`Exercise ${n}`)} ${c.dim(`(${pts(step.points)})`)}: ${sb.expand(step.text)}`));
     // An exercise whose own solution this server refuses cannot be done here: say so, and do not count it.
     for (const line of step.solution) {
       const j = await judgeLine(sb, sb.expand(line));
@@ -292,43 +375,82 @@ export async function runLesson(lesson: Lesson, sb: Sandbox, opts: RunOptions): 
       result.passedBeforeSolution = (await step.check(sctx)).pass;
     }
 
-    const send = async (args: string[]): Promise<RecordedCommand | null> => {
+    /** Runs a learner line; prints a refusal. The caller prints the transcript line, then the note. */
+    const send = async (args: string[], echo?: () => void): Promise<{ rec: RecordedCommand; note?: string; asked: boolean } | null> => {
       // The reference solution is the lesson's own content: applying it needs no confirmation.
-      const confirm = mode === 'auto' ? async () => true : mode === 'interactive' ? opts.confirm : undefined;
+      let asked = false;
+      const confirm =
+        mode === 'auto'
+          ? async () => true
+          : mode === 'interactive' && opts.confirm
+            ? (q: string) => {
+                asked = true;
+                return opts.confirm!(q);
+              }
+            : undefined;
       const res = await runLearnerCommand(sb, args, { scope: lesson.id, confirm });
       if (res.status === 'refused') {
+        echo?.();
         print(`  ${c.yellow(sym.fail)} ${safeText(res.reason)}`);
         return null;
       }
       sctx.history.push(res.record);
-      if (res.note) print(c.dim(`  ${res.note}`));
-      return res.record;
+      return { rec: res.record, note: res.note, asked };
     };
 
     /** A learner who stopped inside MULTI or after WATCH must not leave the lesson's connection in that state. */
     const tidy = () => endLearnerTurn(sb);
 
+    if (opts.verify && !replay && step.wrong?.length) {
+      // Snapshot and restore rewrite the whole namespace: only ever on a server of our own.
+      if (!sb.target.private) throw new Error('verify mode runs wrong attempts on a private server only');
+      // Each wrong attempt runs from the starting state through the learner's path; the namespace is put back after.
+      result.wrongAttempts = [];
+      for (const attempt of step.wrong) {
+        const before = await snapshotNamespace(sb);
+        sctx.history.length = 0;
+        for (const line of attempt)
+          await runLearnerCommand(sb, sb.expand(line), { scope: lesson.id, confirm: async () => true }).then((r) => {
+            if (r.status === 'ran') sctx.history.push(r.record);
+          });
+        const r = await step.check(sctx);
+        await tidy();
+        result.wrongAttempts.push({ attempt: attempt.map((l) => sb.expand(l)), passed: r.pass, actual: r.actual });
+        await restoreNamespace(sb, before);
+        sctx.history.length = 0;
+        sb.recorder.take();
+      }
+    }
+
     if (mode === 'auto') {
       for (const line of step.solution) {
-        const rec = await send(tokenize(sb.expand(line)));
-        if (rec) print(commandLine(rec, `  redis-learn ${sym.arrow} `));
+        const sent = await send(tokenize(sb.expand(line)));
+        if (sent) print(commandLine(sent.rec, `  redis-learn ${sym.arrow} `));
+        if (sent?.note) print(c.dim(`  ${sent.note}`));
       }
       const r = await step.check(sctx);
       await tidy();
       result.passed = r.pass;
       result.points = r.pass ? step.points : 0;
-      print(`  ${verdict(r, { earned: result.points, max: step.points })}`);
+      print(indented(verdict(r, { earned: result.points, max: step.points })));
       return result;
     }
 
     if (!opts.input) throw new Error('an exercise needs an input');
-    print(c.dim(`  ${META_HELP}`));
+    print(c.dim(indented(META_HELP)));
     let hints = 0;
     for (;;) {
-      const line = await opts.input.next(`${c.cyan(`redis-learn ${sym.arrow}`)} `);
+      // Inside MULTI the prompt says so, as redis-cli's does, and nothing is checked until EXEC.
+      const prompt = `${c.cyan(`redis-learn${inLearnerTransaction(sb) ? '(TX)' : ''} ${sym.arrow}`)} `;
+      // A piped command is not echoed: its transcript line (command, reply, time) follows. Anything else is.
+      const line = await opts.input.next(prompt, { echo: false });
       if (line === null) throw new EndOfInput();
       const trimmed = line.trim();
+      const echo = () => {
+        if (!opts.input!.tty) print(`${prompt}${line}`);
+      };
       if (!trimmed) continue;
+      if (/^(q|quit|exit)$/i.test(trimmed) || trimmed.startsWith(':')) echo();
       // redis-cli habits: a bare quit or exit leaves, as :quit does.
       if (/^(q|quit|exit)$/i.test(trimmed)) throw new EndOfInput();
       if (trimmed.startsWith(':')) {
@@ -338,12 +460,22 @@ export async function runLesson(lesson: Lesson, sb: Sandbox, opts: RunOptions): 
           if (hints === 1) print(`  ${c.magenta('hint 1:')} ${sb.expand(step.hints[0])}`);
           else if (hints === 2) print(`  ${c.magenta('hint 2:')} ${sb.expand(step.hints[1])}`);
           else showSolution();
-          print(c.dim(`  worth now: ${Math.floor(step.points * HINT_FACTOR[hints]!)} pts`));
+          print(c.dim(`  worth now: ${pts(pointsAfterHints(step.points, hints))}`));
         } else if (cmd === 'solution' || cmd === 'show') {
           hints = 3;
           showSolution();
+        } else if (cmd === 'reset' || cmd === 'restart') {
+          // Start the exercise over: its starting state again, and what was typed so far no longer counts.
+          await tidy();
+          await applySetup();
+          sctx.history.length = 0;
+          print(
+            c.dim(
+              `  back to the exercise's starting state${step.setup ? '' : ' (it has no setup: your keys stay as they are)'}; what you typed before no longer counts`,
+            ),
+          );
         } else if (cmd === 'check') {
-          print(`  ${verdict(await step.check(sctx))}`);
+          print(indented(verdict(await step.check(sctx))));
         } else if (cmd === 'skip') {
           result.passed = false;
           result.skipped = true;
@@ -356,7 +488,7 @@ export async function runLesson(lesson: Lesson, sb: Sandbox, opts: RunOptions): 
           await tidy();
           throw new EndOfInput();
         } else {
-          print(c.dim(`  ${META_HELP}`));
+          print(c.dim(indented(META_HELP)));
         }
         continue;
       }
@@ -364,25 +496,31 @@ export async function runLesson(lesson: Lesson, sb: Sandbox, opts: RunOptions): 
       try {
         args = tokenize(trimmed);
       } catch (err) {
+        echo();
         print(`  ${c.yellow(sym.fail)} ${(err as Error).message}`);
         continue;
       }
-      const rec = await send(args);
-      if (!rec) continue;
-      // On a terminal, rewrite the typed line as the full transcript line (command, reply, time) like design.md shows.
-      if (opts.input.tty) process.stdout.write('\x1b[1A\r\x1b[2K');
-      print(commandLine(rec, `redis-learn ${sym.arrow} `));
+      const sent = await send(args, echo);
+      if (!sent) continue;
+      // On a terminal, rewrite the typed line as the full transcript line (command, reply, time) like design.md shows
+      // (not after a confirmation question: the line above is then its answer).
+      if (opts.input.tty && !sent.asked) process.stdout.write('\x1b[1A\r\x1b[2K');
+      print(commandLine(sent.rec, `redis-learn ${sym.arrow} `, { commands: sb.table }));
+      if (sent.note) print(c.dim(`  ${sent.note}`));
+      if (inLearnerTransaction(sb)) continue;
+      // A command Redis rejected changed nothing (a failed EXEC aside): its error and any suggestion are the feedback.
+      if (sent.rec.error && String(sent.rec.args[0]).toUpperCase() !== 'EXEC') continue;
       const r: CheckResult = await step.check(sctx);
       if (r.pass) {
         result.passed = true;
         result.hintsUsed = hints;
         result.solutionShown = hints >= 3;
-        result.points = Math.floor(step.points * HINT_FACTOR[hints]!);
-        print(`  ${verdict(r, { earned: result.points, max: step.points })}`);
+        result.points = pointsAfterHints(step.points, hints);
+        print(indented(verdict(r, { earned: result.points, max: step.points })));
         await tidy();
         return result;
       }
-      print(`  ${c.dim(`not yet: expected ${r.expected}, found ${r.actual}`)}`);
+      print(c.dim(indented(`not yet: expected ${r.expected}, found ${r.actual}`)));
     }
 
     function showSolution() {
@@ -390,6 +528,25 @@ export async function runLesson(lesson: Lesson, sb: Sandbox, opts: RunOptions): 
       for (const s of step.solution) print(`    ${sb.expand(s)}`);
     }
   }
+}
+
+interface Snapshot {
+  keys: Map<string, { dump: Buffer; pttl: number }>;
+}
+
+/** Every key under the namespace (bookkeeping included), dumped: verify mode puts it back after a wrong attempt. */
+async function snapshotNamespace(sb: Sandbox): Promise<Snapshot> {
+  const keys = new Map<string, { dump: Buffer; pttl: number }>();
+  for (const key of await scanAll(sb.admin, `${globEscape(sb.ns)}*`)) {
+    const [dump, pttl] = await Promise.all([sb.admin.dumpBuffer(key), sb.admin.pttl(key)]);
+    if (dump) keys.set(key, { dump, pttl });
+  }
+  return { keys };
+}
+
+async function restoreNamespace(sb: Sandbox, snap: Snapshot): Promise<void> {
+  for (const key of await scanAll(sb.admin, `${globEscape(sb.ns)}*`)) if (!snap.keys.has(key)) await sb.admin.unlink(key);
+  for (const [key, { dump, pttl }] of snap.keys) await sb.admin.restore(key, pttl > 0 ? pttl : 0, dump, 'REPLACE');
 }
 
 function toJson(rec: RecordedCommand): JsonCommand {

@@ -107,6 +107,11 @@ export interface ExerciseStep extends StepBase {
   hints: [string, string];
   /** The reference solution: command lines the learner could type. */
   solution: string[];
+  /**
+   * The mistakes the exercise is about, typed as a learner would: each attempt is one or more command lines
+   * (run from the exercise's starting state) that must not pass. The generic lesson test proves each one fails.
+   */
+  wrong: [string[], ...string[][]];
 }
 
 export type Step = ExplainStep | RunStep | CodeStep | RaceStep | ExerciseStep;

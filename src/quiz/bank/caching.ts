@@ -43,7 +43,7 @@ export const topic: Topic = {
         'with an expiry and return it. It is the most common pattern because the cache only holds requested data and a ' +
         'Redis outage degrades to slower database reads instead of errors. The costs are a slow first request per key ' +
         'and the duty to invalidate entries when the data changes.',
-      proof: ['GET cache:user:42', 'SET cache:user:42 \'{"name":"Ada"}\' EX 300'],
+      proof: ['GET {ns}cache:user:42', 'SET {ns}cache:user:42 \'{"name":"Ada"}\' EX 300'],
     },
     {
       id: 'caching-loading-patterns',
@@ -100,7 +100,7 @@ export const topic: Topic = {
         'between writers and only recomputes on demand. It still has a small race with slow readers, which is why every ' +
         'cache entry keeps a TTL and why some systems drive invalidation from the database change stream (CDC) instead ' +
         'of application code. Use UNLINK rather than DEL when the cached value can be large.',
-      proof: ['UNLINK cache:product:7'],
+      proof: ['UNLINK {ns}cache:product:7'],
     },
     {
       id: 'caching-stampede',
@@ -141,7 +141,10 @@ export const topic: Topic = {
         'recomputes it at once. All the fixes make sure only one caller recomputes: a short rebuild lock taken with SET ' +
         'NX PX, refreshing before the TTL ends, or serving a stale value while one worker refreshes it. TTL jitter helps ' +
         'when many keys expire together, but a single hot key needs single-flight.',
-      proof: ['SET lock:rebuild:product:7 9f2c1e NX PX 5000', 'SET cache:product:7 \'{"v":"...","refresh_at":1767225600}\' EX 3600'],
+      proof: [
+        'SET {ns}lock:rebuild:product:7 9f2c1e NX PX 5000',
+        'SET {ns}cache:product:7 \'{"v":"...","refresh_at":1767225600}\' EX 3600',
+      ],
     },
     {
       id: 'caching-penetration',
@@ -212,7 +215,7 @@ export const topic: Topic = {
         'empty. The load that the cache absorbed lands on the database in one burst. Spread expiries with jitter, warm ' +
         'caches gradually, keep replicas so a restart is not a cold start, and protect the database with rate limits or ' +
         'a circuit breaker.',
-      proof: ['SET cache:product:7 \'{"id":7}\' EX 3817', 'SET cache:product:8 \'{"id":8}\' EX 3452'],
+      proof: ['SET {ns}cache:product:7 \'{"id":7}\' EX 3817', 'SET {ns}cache:product:8 \'{"id":8}\' EX 3452'],
     },
     {
       id: 'caching-nx-first-writer',
@@ -225,7 +228,7 @@ export const topic: Topic = {
         'NX writes only when the key does not exist, so the second SET replies (nil) and the first value stays. Filling a ' +
         'cache with NX stops a slow reader from overwriting an entry someone else already loaded; it cannot tell which ' +
         'value is newer, so the TTL remains the safety net.',
-      proof: ['SET cache:product:7 v1 EX 60 NX', 'SET cache:product:7 v2 EX 60 NX', 'GET cache:product:7'],
+      proof: ['SET {ns}cache:product:7 v1 EX 60 NX', 'SET {ns}cache:product:7 v2 EX 60 NX', 'GET {ns}cache:product:7'],
     },
     {
       id: 'caching-set-drops-ttl',
@@ -238,7 +241,12 @@ export const topic: Topic = {
         'A SET without an expiry option discards the old TTL, so the entry now never expires (-1 means no expiry; -2 ' +
         'would mean the key is gone). Refreshing entries with a plain SET is a classic leak: they pile up until memory ' +
         'fills. Pass EX or PX again, or use `SET … KEEPTTL` (Redis 6.0+) to keep the remaining time.',
-      proof: ['SET cache:user:42 Ada EX 300', 'SET cache:user:42 Grace', 'TTL cache:user:42', 'SET cache:user:42 Lin KEEPTTL'],
+      proof: [
+        'SET {ns}cache:user:42 Ada EX 300',
+        'SET {ns}cache:user:42 Grace',
+        'TTL {ns}cache:user:42',
+        'SET {ns}cache:user:42 Lin KEEPTTL',
+      ],
     },
     {
       id: 'caching-set-with-jitter',
@@ -256,7 +264,7 @@ export const topic: Topic = {
         'and leaves a key without expiry if the client dies in between. Choosing a random TTL within a band spreads the ' +
         'expiries of keys cached at the same time. Mind the unit: PX takes milliseconds, so `PX 327` expires in a third ' +
         'of a second.',
-      proof: ['SET cache:product:7 \'{"id":7}\' EX 327', 'TTL cache:product:7'],
+      proof: ['SET {ns}cache:product:7 \'{"id":7}\' EX 327', 'TTL {ns}cache:product:7'],
     },
     {
       id: 'caching-negative-entry',
@@ -274,7 +282,7 @@ export const topic: Topic = {
         'stops at Redis. The TTL must be short (or the sentinel deleted when the row is created); without one, a product ' +
         'inserted later stays invisible for good. Choose a sentinel that can never be a real value and treat it as a miss ' +
         'that needs no database query.',
-      proof: ['SET cache:product:999 __none__ EX 60'],
+      proof: ['SET {ns}cache:product:999 __none__ EX 60'],
     },
     {
       id: 'caching-hot-key',

@@ -52,6 +52,7 @@ export const topic: Topic = {
         'There are exactly 16384 slots. CLUSTER KEYSLOT shows the slot of a key, and CLUSTER SHARDS (7.0+) or CLUSTER SLOTS ' +
         'shows which node owns which range. Smart clients cache this map and send each command straight to the right node.',
       proof: ['CLUSTER KEYSLOT user:42', 'CLUSTER SHARDS'],
+      proofOn: 'cluster',
     },
     {
       id: 'cluster-hash-tags',
@@ -85,6 +86,7 @@ export const topic: Topic = {
         'is hashed. Hash tags let multi-key commands, transactions and scripts work on related keys, but too many keys under ' +
         'one tag create a hot or oversized slot.',
       proof: ['CLUSTER KEYSLOT {user:42}:cart', 'CLUSTER KEYSLOT {user:42}:orders'],
+      proofOn: 'cluster',
     },
     {
       id: 'cluster-moved-vs-ask',
@@ -137,7 +139,8 @@ export const topic: Topic = {
       ],
       explanation:
         'The error reads "CROSSSLOT Keys in request don\'t hash to the same slot". The same rule applies to MSET, SUNION, ' +
-        'RPOPLPUSH, MULTI/EXEC and Lua scripts. Some clients split MGET per slot for you, but that is no longer atomic.',
+        'LMOVE (which replaces RPOPLPUSH, deprecated since 6.2), MULTI/EXEC and Lua scripts. Some clients split MGET per ' +
+        'slot for you, but that is no longer atomic.',
     },
     {
       id: 'cluster-db-zero',
@@ -191,7 +194,7 @@ export const topic: Topic = {
         'A shard channel is hashed like a key, so SPUBLISH goes to the primary owning that slot and is delivered to ' +
         'subscribers on that primary and its replicas. Subscribers connect to the right shard with SSUBSCRIBE. This makes ' +
         'Pub/Sub scale horizontally with the cluster.',
-      proof: ['SSUBSCRIBE orders', 'SPUBLISH orders created'],
+      proof: ['SPUBLISH {ns}orders created', 'PUBSUB SHARDNUMSUB {ns}orders'],
     },
     {
       id: 'cluster-failover',
@@ -225,6 +228,7 @@ export const topic: Topic = {
         'reachable to make decisions. Replica migration can move a spare replica to an orphaned primary. Like Sentinel ' +
         'setups, failover can lose the last asynchronously replicated writes.',
       proof: ['CLUSTER NODES', 'CONFIG GET cluster-require-full-coverage'],
+      proofOn: 'cluster',
     },
     {
       id: 'cluster-spublish',
@@ -236,7 +240,7 @@ export const topic: Topic = {
       explanation:
         'Like PUBLISH, SPUBLISH (Redis 7.0+) returns the number of clients that received the message, here 0, and the ' +
         "message is gone. In a cluster the count only covers subscribers of the shard that owns the channel's slot.",
-      proof: ['SPUBLISH orders created'],
+      proof: ['SPUBLISH {ns}orders created'],
     },
     {
       id: 'cluster-hash-tag-mset',
@@ -272,7 +276,7 @@ export const topic: Topic = {
         'With the tag {user:42} both keys hash to the slot of "user:42", so MSET, MGET, transactions and scripts over them ' +
         'work in a cluster. Without braces the two keys would almost certainly fall in different slots and the MSET would ' +
         'fail with CROSSSLOT.',
-      proof: ['MSET {user:42}:name Ada {user:42}:email ada@example.com', 'CLUSTER KEYSLOT {user:42}:name'],
+      proof: ['MSET {ns}{user:42}:name Ada {ns}{user:42}:email ada@example.com', 'MGET {ns}{user:42}:name {ns}{user:42}:email'],
     },
     {
       id: 'cluster-resharding',

@@ -43,7 +43,7 @@ export const topic: Topic = {
         'Sorted sets keep members ordered by score using a skiplist plus a hash table, so both "who is on top" and "what is my ' +
         'rank" are logarithmic. Ties are ordered by member name. Small sorted sets (up to 128 members of at most 64 bytes by ' +
         'default) are stored as a compact listpack.',
-      proof: ['ZINCRBY leaderboard 30 bob', 'ZRANGE leaderboard 0 9 REV WITHSCORES', 'ZREVRANK leaderboard bob'],
+      proof: ['ZINCRBY {ns}leaderboard 30 bob', 'ZRANGE {ns}leaderboard 0 9 REV WITHSCORES', 'ZREVRANK {ns}leaderboard bob'],
     },
     {
       id: 'data-types-hash-encoding',
@@ -78,7 +78,7 @@ export const topic: Topic = {
         'only acceptable while N is small. Past hash-max-listpack-entries (512) or hash-max-listpack-value (64 bytes) Redis ' +
         'converts the hash to a real hash table. Before 7.0 the same settings were called hash-max-ziplist-*, and those names ' +
         'still work as aliases.',
-      proof: ['CONFIG GET hash-max-listpack-*', 'HSET user:1 name Ada', 'OBJECT ENCODING user:1'],
+      proof: ['CONFIG GET hash-max-listpack-*', 'HSET {ns}user:1 name Ada', 'OBJECT ENCODING {ns}user:1'],
     },
     {
       id: 'data-types-listpack',
@@ -89,7 +89,7 @@ export const topic: Topic = {
         {
           text: 'Small hashes and sorted sets, and the nodes of a quicklist, are now listpacks',
           correct: true,
-          why: 'Redis 7.0 finished the migration; OBJECT ENCODING reports listpack where 6.x reported ziplist.',
+          why: 'Redis 7.0 finished the migration: small hashes and sorted sets report listpack where 6.x said ziplist. A list still reports quicklist on 7.0 (its nodes are listpacks); small lists report listpack only from 7.2.',
         },
         {
           text: "Listpack avoids ziplist's cascading updates because each entry records its own length, not the previous entry's",
@@ -115,7 +115,8 @@ export const topic: Topic = {
       explanation:
         'Ziplist stored the length of the previous entry in each entry, so an insert could trigger a chain of reallocations ' +
         "(a cascading update). Listpack stores each entry's own length at its end, keeping backward traversal without that " +
-        'risk. It debuted in streams (5.0) and fully replaced ziplist in 7.0.',
+        'risk. It debuted in streams (5.0) and fully replaced ziplist in 7.0. Lists still report quicklist from OBJECT ENCODING ' +
+        'on 6.x and 7.0; only 7.2 stores a small list as a single listpack and reports it so.',
     },
     {
       id: 'data-types-set-encodings',
@@ -148,7 +149,7 @@ export const topic: Topic = {
         'An intset is a sorted array of integers searched by binary search, used while every member is an integer and there ' +
         'are at most set-max-intset-entries (512) of them. In 7.0 a non-integer member converts the set straight to a ' +
         'hashtable; Redis 7.2 added set-max-listpack-entries so small mixed sets stay compact.',
-      proof: ['SADD ids 1 2 3', 'OBJECT ENCODING ids', 'SADD ids x', 'OBJECT ENCODING ids'],
+      proof: ['SADD {ns}ids 1 2 3', 'OBJECT ENCODING {ns}ids', 'SADD {ns}ids x', 'OBJECT ENCODING {ns}ids'],
     },
     {
       id: 'data-types-stream-vs-pubsub',
@@ -182,9 +183,9 @@ export const topic: Topic = {
         'Consumer groups give at-least-once processing with XREADGROUP, XACK and the pending list. Pub/Sub is the right tool ' +
         'only when losing messages for disconnected listeners is acceptable.',
       proof: [
-        'XADD orders * type created id 42',
-        'XGROUP CREATE orders billing 0',
-        'XREADGROUP GROUP billing w1 COUNT 10 STREAMS orders >',
+        'XADD {ns}orders * type created id 42',
+        'XGROUP CREATE {ns}orders billing 0',
+        'XREADGROUP GROUP billing w1 COUNT 10 STREAMS {ns}orders >',
       ],
     },
     {
@@ -219,7 +220,11 @@ export const topic: Topic = {
         'HyperLogLog estimates cardinality from hashed values using a fixed 12 KB (sparse encoding is even smaller for low ' +
         'counts). PFMERGE combines days into weeks. Choose a bitmap when you need exact answers or per-user lookups and ids ' +
         'are dense integers; choose a set only for small cardinalities.',
-      proof: ['PFADD visitors:2024-05-01 u1 u2 u3', 'PFCOUNT visitors:2024-05-01', 'PFMERGE visitors:week visitors:2024-05-01'],
+      proof: [
+        'PFADD {ns}visitors:2024-05-01 u1 u2 u3',
+        'PFCOUNT {ns}visitors:2024-05-01',
+        'PFMERGE {ns}visitors:week {ns}visitors:2024-05-01',
+      ],
     },
     {
       id: 'data-types-lpush-order',
@@ -243,7 +248,7 @@ export const topic: Topic = {
         'Strings have three encodings: int (a 64-bit integer stored in the object itself), embstr (up to 44 bytes allocated ' +
         'together with the object, read-only) and raw (a separate growable buffer). SET 12345 gives int, but APPEND needs a ' +
         'mutable buffer, so the result is raw even though it still looks like a number.',
-      proof: ['SET code 12345', 'OBJECT ENCODING code', 'APPEND code 6', 'OBJECT ENCODING code'],
+      proof: ['SET {ns}code 12345', 'OBJECT ENCODING {ns}code', 'APPEND {ns}code 6', 'OBJECT ENCODING {ns}code'],
     },
     {
       id: 'data-types-hash-one-way',
@@ -285,7 +290,7 @@ export const topic: Topic = {
       explanation:
         'Stream IDs must strictly increase. With * Redis generates <milliseconds>-<sequence> for you; explicit IDs are for ' +
         'replaying data. Since Redis 7.0 you can also write <ms>-* to let Redis pick the sequence number.',
-      proof: ['XADD events 5-1 type created', 'XADD events 5-* type paid'],
+      proof: ['XADD {ns}events 5-1 type created', 'XADD {ns}events 5-* type paid'],
     },
     {
       id: 'data-types-zadd-gt',
@@ -298,7 +303,7 @@ export const topic: Topic = {
         'ZADD GT (Redis 6.2+) only updates a member when the new score is greater than the current one, which makes a ' +
         'personal-best table a single atomic command. LT does the opposite, NX only adds new members and XX only updates ' +
         'existing ones. Scores come back as strings in RESP2.',
-      proof: ['ZADD best GT 120 alice', 'ZSCORE best alice'],
+      proof: ['ZADD {ns}best GT 120 alice', 'ZSCORE {ns}best alice'],
     },
     {
       id: 'data-types-zincrby',
@@ -312,7 +317,7 @@ export const topic: Topic = {
       explanation:
         "ZINCRBY adds to the member's score atomically and returns the new score (ZADD ... INCR does the same). Plain ZADD " +
         'would overwrite the score with 30 instead of adding to it.',
-      proof: ['ZINCRBY leaderboard 30 bob'],
+      proof: ['ZINCRBY {ns}leaderboard 30 bob'],
     },
     {
       id: 'data-types-hash-object',
@@ -326,7 +331,7 @@ export const topic: Topic = {
       explanation:
         'HSET takes any number of field/value pairs since Redis 4.0 (HMSET is deprecated). A hash lets you read or change one ' +
         'field without rewriting the whole object, and small hashes are stored very compactly as listpacks.',
-      proof: ['HSET user:42 name Ada plan pro', 'HGET user:42 plan'],
+      proof: ['HSET {ns}user:42 name Ada plan pro', 'HGET {ns}user:42 plan'],
     },
     {
       id: 'data-types-bitmap-flag',
@@ -347,7 +352,7 @@ export const topic: Topic = {
       explanation:
         'SETBIT key offset value: the offset is the user id and the value is 0 or 1, so the wrong argument order is rejected. ' +
         'BITCOUNT then gives the number of active users and BITOP AND/OR combines days, all on about one bit per user.',
-      proof: ['SETBIT active:today 5 1', 'GETBIT active:today 5', 'BITCOUNT active:today'],
+      proof: ['SETBIT {ns}active:today 5 1', 'GETBIT {ns}active:today 5', 'BITCOUNT {ns}active:today'],
     },
     {
       id: 'data-types-encodings-memory',

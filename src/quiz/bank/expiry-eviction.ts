@@ -37,7 +37,7 @@ export const topic: Topic = {
         'TTL returns the remaining seconds, -1 for a persistent key and -2 for a missing one (PTTL does the same in ' +
         'milliseconds). Redis 7.0 added EXPIRETIME and PEXPIRETIME, which return the absolute Unix time of expiry with the same ' +
         'negative codes.',
-      proof: ['SET k v', 'TTL k', 'TTL missing', 'EXPIRETIME k'],
+      proof: ['SET {ns}k v', 'TTL {ns}k', 'TTL {ns}missing', 'EXPIRETIME {ns}k'],
     },
     {
       id: 'expiry-eviction-how-expiry-works',
@@ -192,7 +192,7 @@ export const topic: Topic = {
         'Each object stores a 24-bit access clock. On eviction Redis samples maxmemory-samples keys, fills a pool of 16 ' +
         'candidates and evicts the one idle longest. Raising maxmemory-samples makes the choice more accurate at some CPU ' +
         'cost; OBJECT IDLETIME shows the idle time a key would be judged by (under LRU policies).',
-      proof: ['CONFIG GET maxmemory-samples', 'OBJECT IDLETIME somekey'],
+      proof: ['CONFIG GET maxmemory-samples', 'OBJECT IDLETIME {ns}somekey'],
     },
     {
       id: 'expiry-eviction-lfu-counter',
@@ -232,7 +232,7 @@ export const topic: Topic = {
       explanation:
         'SET replaces the whole key, value and TTL, so the overwritten key is persistent. Add KEEPTTL (Redis 6.0+) to keep ' +
         'the existing expiry, or pass EX/PX again. Commands that modify a value in place, like INCR, LPUSH or HSET, keep the TTL.',
-      proof: ['SET session xyz KEEPTTL'],
+      proof: ['SET {ns}session xyz KEEPTTL'],
     },
     {
       id: 'expiry-eviction-incr-keeps-ttl',
@@ -256,7 +256,7 @@ export const topic: Topic = {
         'Since Redis 7.0 EXPIRE accepts NX (only if the key has no TTL), XX (only if it has one), GT (only if the new expiry ' +
         'is later) and LT (only if it is earlier). The reply is 1 when the TTL was set and 0 when the condition failed or ' +
         'the key does not exist, so here the 300-second TTL stays.',
-      proof: ['EXPIRE token 3600 NX', 'EXPIRE token 3600 GT'],
+      proof: ['EXPIRE {ns}token 3600 NX', 'EXPIRE {ns}token 3600 GT'],
     },
     {
       id: 'expiry-eviction-expire-gt-persistent',
@@ -268,7 +268,7 @@ export const topic: Topic = {
       explanation:
         'For GT and LT a key without a TTL counts as having an infinite one. No finite expiry is greater than infinity, so ' +
         'GT never applies to a persistent key, while LT always does.',
-      proof: ['SET config v1', 'EXPIRE config 100 LT'],
+      proof: ['SET {ns}config v1', 'EXPIRE {ns}config 100 LT'],
     },
     {
       id: 'expiry-eviction-object-freq',
@@ -282,7 +282,7 @@ export const topic: Topic = {
         'Each object has one 24-bit field that holds either an LRU clock or the LFU counter, depending on the policy. With the ' +
         'default noeviction (or any LRU policy) there is no frequency to report, so OBJECT FREQ errors; OBJECT IDLETIME is ' +
         'the matching LRU view.',
-      proof: ['OBJECT IDLETIME page'],
+      proof: ['OBJECT IDLETIME {ns}page'],
     },
     {
       id: 'expiry-eviction-keepttl',
@@ -296,7 +296,7 @@ export const topic: Topic = {
       explanation:
         'SET KEEPTTL (Redis 6.0+) replaces the value and keeps the current expiry. Without it the key becomes persistent, a ' +
         'classic bug that slowly fills memory with keys that were meant to expire.',
-      proof: ['SET token v2 KEEPTTL', 'TTL token'],
+      proof: ['SET {ns}token v2 KEEPTTL', 'TTL {ns}token'],
     },
     {
       id: 'expiry-eviction-expire-nx-cmd',
@@ -311,7 +311,7 @@ export const topic: Topic = {
       explanation:
         'NX sets the expiry only when none exists; XX is the opposite and does nothing on a persistent key. Before 7.0 this ' +
         'needed a Lua script or a TTL check followed by EXPIRE, which races with other clients.',
-      proof: ['EXPIRE report 600 NX'],
+      proof: ['EXPIRE {ns}report 600 NX'],
     },
     {
       id: 'expiry-eviction-mass-expiry',

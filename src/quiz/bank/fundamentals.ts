@@ -48,12 +48,12 @@ export const topic: Topic = {
       id: 'fundamentals-io-threads',
       kind: 'choice',
       level: 'intermediate',
-      question: 'Redis 6.0 added `io-threads`. What do these threads do?',
+      question: 'Redis 6.0 added `io-threads`. On Redis 6.x and 7.x, what do these threads do?',
       options: [
         {
           text: 'They write replies to sockets (and, with io-threads-do-reads yes, read and parse requests) while the main thread still executes every command',
           correct: true,
-          why: 'Socket I/O and protocol parsing are the part that scales across cores; execution stays serial.',
+          why: 'Socket I/O and protocol parsing are the part that scales across cores; execution stays serial. (Redis 8.0 rewrote I/O threading: reads and writes are always threaded and io-threads-do-reads has no effect.)',
         },
         {
           text: 'They execute read-only commands in parallel with the main thread',
@@ -72,9 +72,11 @@ export const topic: Topic = {
         },
       ],
       explanation:
-        'I/O threading (Redis 6.0+) offloads writing replies, and optionally reading and parsing requests, to extra threads. ' +
-        'It helps when many clients saturate the network path of a single core, not when commands themselves are slow. ' +
-        'It is off by default (io-threads 1) and command execution remains single-threaded either way.',
+        'On Redis 6.x and 7.x, I/O threading offloads writing replies, and with io-threads-do-reads yes also reading and ' +
+        'parsing requests, to extra threads. Redis 8.0 replaced it with a new implementation that always threads both ' +
+        'reads and writes, so io-threads-do-reads no longer has any effect there. It helps when many clients saturate the ' +
+        'network path of a single core, not when commands themselves are slow. It is off by default (io-threads 1) and ' +
+        'command execution stays on the main thread in every version.',
       proof: ['CONFIG GET io-threads', 'CONFIG GET io-threads-do-reads'],
     },
     {
@@ -144,8 +146,9 @@ export const topic: Topic = {
       explanation:
         'RESP is a simple, human-readable yet binary-safe request/response protocol: a command like SET k v travels as ' +
         '*3\\r\\n$3\\r\\nSET\\r\\n$1\\r\\nk\\r\\n$1\\r\\nv\\r\\n. It is cheap to parse, which is part of why Redis is fast. ' +
-        'RESP3 (Redis 6.0+, negotiated with HELLO 3) adds richer types and out-of-band push messages.',
-      proof: ['HELLO 3', 'HELLO 2'],
+        'RESP3 (Redis 6.0+, negotiated with HELLO 3) adds richer types and out-of-band push messages. `CLIENT INFO` shows ' +
+        'which one a connection speaks (resp=2 unless it sent HELLO 3).',
+      proof: ['CLIENT INFO', 'ECHO hello'],
     },
     {
       id: 'fundamentals-complexity',
@@ -164,7 +167,7 @@ export const topic: Topic = {
         'Every command page documents its time complexity, and on a single-threaded server an O(N) command on a huge key ' +
         'blocks all other clients for its whole duration. Use the O(1) counters (LLEN, SCARD, HLEN, ZCARD) for sizes and ' +
         'iterate big collections incrementally with SSCAN, HSCAN or ZSCAN.',
-      proof: ['SCARD myset', 'SSCAN myset 0 COUNT 100'],
+      proof: ['SCARD {ns}myset', 'SSCAN {ns}myset 0 COUNT 100'],
     },
     {
       id: 'fundamentals-blocking',
@@ -197,7 +200,7 @@ export const topic: Topic = {
         'BLPOP, BRPOP, BLMOVE, BLMPOP, BZPOPMIN and XREAD BLOCK suspend only the calling connection. The server records the ' +
         'client as waiting on the key and serves it as soon as another client pushes, in first-come first-served order. ' +
         'Because the connection is occupied, workers that block need their own connection rather than a shared pooled one.',
-      proof: ['BLPOP jobs 5', 'RPUSH jobs job-1'],
+      proof: ['BLPOP {ns}jobs 1', 'RPUSH {ns}jobs job-1', 'BLPOP {ns}jobs 1'],
     },
     {
       id: 'fundamentals-incr-not-integer',
@@ -210,7 +213,7 @@ export const topic: Topic = {
       explanation:
         'Redis strings have no declared type: INCR parses the value as a signed 64-bit integer at the moment it runs and ' +
         'refuses anything else. For decimals use INCRBYFLOAT, or better, store money as integer cents so INCRBY stays exact.',
-      proof: ['SET price 9.99', 'INCRBYFLOAT price 1'],
+      proof: ['SET {ns}price 9.99', 'INCRBYFLOAT {ns}price 1'],
     },
     {
       id: 'fundamentals-incr-overflow',
@@ -246,7 +249,7 @@ export const topic: Topic = {
       explanation:
         'INCRBY reads, adds and writes inside one command, and commands never interleave, so concurrent clients cannot lose ' +
         'updates. Reading with GET and writing back with SET is a race: two clients can both read 10 and both write 15.',
-      proof: ['INCRBY visits 5'],
+      proof: ['INCRBY {ns}visits 5'],
     },
     {
       id: 'fundamentals-blocking-pop',
@@ -262,7 +265,7 @@ export const topic: Topic = {
         'Producers RPUSH to the tail, so the oldest job sits at the head and BLPOP takes it. The blocking form lets workers ' +
         'wait without polling. For at-least-once processing, BLMOVE (6.2+) moves the job to a processing list atomically so ' +
         'a crashed worker does not lose it.',
-      proof: ['RPUSH jobs job-1 job-2', 'BLPOP jobs 5', 'BLMOVE jobs processing LEFT RIGHT 5'],
+      proof: ['RPUSH {ns}jobs job-1 job-2', 'BLPOP {ns}jobs 5', 'BLMOVE {ns}jobs {ns}processing LEFT RIGHT 5'],
     },
     {
       id: 'fundamentals-single-thread-tradeoffs',

@@ -47,7 +47,7 @@ export const topic: Topic = {
         'lock, and it disappears on its own if the holder dies. The value should be a random token unique to this ' +
         'acquisition so the holder can later prove ownership. A (nil) reply means someone else holds the lock: retry ' +
         'with backoff and jitter, or give up.',
-      proof: ['SET lock:order:1 8f3c2a71 NX PX 30000', 'SET lock:order:1 77d01b9e NX PX 30000'],
+      proof: ['SET {ns}lock:order:1 8f3c2a71 NX PX 30000', 'SET {ns}lock:order:1 77d01b9e NX PX 30000'],
     },
     {
       id: 'locks-why-token',
@@ -96,7 +96,7 @@ export const topic: Topic = {
         "The script compares the stored value with A's token; they differ, so nothing is deleted and it returns 0: B's " +
         'lock survives. A script runs atomically, so no other command can run between its GET and its DEL, which is ' +
         'exactly the gap a client-side GET followed by DEL would leave open.',
-      proof: ['SET lock:order:1 tokB PX 30000', `${RELEASE} lock:order:1 tokA`, 'GET lock:order:1'],
+      proof: ['SET {ns}lock:order:1 tokB PX 30000', `${RELEASE} {ns}lock:order:1 tokA`, 'GET {ns}lock:order:1'],
     },
     {
       id: 'locks-release-safely',
@@ -113,7 +113,7 @@ export const topic: Topic = {
         'A plain DEL removes the key whoever holds it. The Lua script checks the value and deletes in one atomic step; ' +
         'pass the key through KEYS and the token through ARGV so it works with ACL key patterns and Redis Cluster, and ' +
         'load it once with SCRIPT LOAD to call it by EVALSHA. Redis 8.4 adds `DELEX key IFEQ value` for the same job.',
-      proof: [`${RELEASE} lock:invoice:9 tok-7f3a`],
+      proof: [`${RELEASE} {ns}lock:invoice:9 tok-7f3a`],
     },
     {
       id: 'locks-extend-owned',
@@ -130,7 +130,7 @@ export const topic: Topic = {
         'A blind PEXPIRE extends whoever holds the lock now, which may be another client if yours already expired. ' +
         'Extension (the watchdog some libraries run every third of the TTL) must compare the token and set the expiry ' +
         'atomically, just like release. If the script returns 0 the lock is lost: stop working and do not write results.',
-      proof: [`${EXTEND} lock:report tok-1 30000`, 'PTTL lock:report'],
+      proof: [`${EXTEND} {ns}lock:report tok-1 30000`, 'PTTL {ns}lock:report'],
     },
     {
       id: 'locks-expiry-vs-work',
@@ -199,7 +199,7 @@ export const topic: Topic = {
         'the lock. The client sends the number with every write, and the resource (a row with a version column, a ' +
         'storage service) refuses numbers lower than the highest it has seen. Then a holder that wakes up after its ' +
         'lease expired cannot overwrite newer work. The check must live in the resource; Redis alone cannot enforce it.',
-      proof: ['SET lock:order:1 8f3c2a71 NX PX 30000', 'INCR fence:order:1'],
+      proof: ['SET {ns}lock:order:1 8f3c2a71 NX PX 30000', 'INCR {ns}fence:order:1'],
     },
     {
       id: 'locks-redlock',
@@ -268,7 +268,11 @@ export const topic: Topic = {
         'holder with its acquire time, purges stale ones with ZREMRANGEBYSCORE and admits a newcomer only while ZCARD is ' +
         'below the limit, all in one script so two clients cannot both take the last slot. Take the time from ' +
         "`redis.call('TIME')` inside the script so clock skew between app servers does not matter.",
-      proof: ['ZREMRANGEBYSCORE sem:partner -inf 1767225570000', 'ZCARD sem:partner', 'ZADD sem:partner 1767225600000 worker-7'],
+      proof: [
+        'ZREMRANGEBYSCORE {ns}sem:partner -inf 1767225570000',
+        'ZCARD {ns}sem:partner',
+        'ZADD {ns}sem:partner 1767225600000 worker-7',
+      ],
     },
     {
       id: 'locks-leader-election',
@@ -304,7 +308,7 @@ export const topic: Topic = {
         'others retry SET NX periodically. During a partition two nodes may both believe they lead for a moment, so the ' +
         'leader should stop working well before its TTL if renewals fail, and each term can carry a fencing number ' +
         '(INCR) when two leaders at once would corrupt data.',
-      proof: ['SET leader:scheduler node-a NX PX 10000', 'GET leader:scheduler'],
+      proof: ['SET {ns}leader:scheduler node-a NX PX 10000', 'GET {ns}leader:scheduler'],
     },
     {
       id: 'locks-idempotency-stuck',
@@ -326,7 +330,7 @@ export const topic: Topic = {
         'and gives "in progress" a one-hour life. The robust version is a small state machine in one key: a short, ' +
         'renewable lease while processing, then the saved response with a long TTL; failures release the key so the ' +
         "client's retry can succeed.",
-      proof: ['SET idem:9b1c processing:tok-4 NX EX 30', 'SET idem:9b1c \'{"status":201,"body":{"id":42}}\' XX EX 86400'],
+      proof: ['SET {ns}idem:9b1c processing:tok-4 NX EX 30', 'SET {ns}idem:9b1c \'{"status":201,"body":{"id":42}}\' XX EX 86400'],
     },
     {
       id: 'locks-when-not-redis',

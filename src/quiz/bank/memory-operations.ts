@@ -43,7 +43,7 @@ export const topic: Topic = {
         'SCAN returns a cursor and a small batch per call; a full iteration returns every key that existed for its whole ' +
         'duration, possibly some twice, and MATCH filters after fetching, so a page can be empty while the cursor is ' +
         'not 0 yet. HSCAN, SSCAN and ZSCAN do the same inside big collections.',
-      proof: ['SCAN 0 MATCH user:* COUNT 1000'],
+      proof: ['SCAN 0 MATCH {ns}user:* COUNT 1000'],
     },
     {
       id: 'memory-ops-scan-sessions',
@@ -61,7 +61,7 @@ export const topic: Topic = {
         'SCAN 0 starts an iteration; call it again with the returned cursor until the cursor comes back as 0. COUNT is a ' +
         'hint for how much work each call does (10 by default), not a page size. `redis-cli --scan --pattern` runs the ' +
         'whole loop for you.',
-      proof: ['SCAN 0 MATCH session:* COUNT 100'],
+      proof: ['SCAN 0 MATCH {ns}session:* COUNT 100'],
     },
     {
       id: 'memory-ops-fragmentation',
@@ -96,9 +96,10 @@ export const topic: Topic = {
         "used_memory is what Redis's allocator has handed out for data and overhead; used_memory_rss is what the OS has " +
         'mapped to the process; their ratio is the fragmentation ratio. Around 1.0 to 1.5 is normal on a real dataset ' +
         '(on a nearly empty server the ratio is meaningless); far above wastes RAM, and below 1 means part of Redis is ' +
-        'swapped out, which ruins latency. Active defragmentation (jemalloc builds, the default on Linux) is tuned with ' +
+        'swapped out, which ruins latency. Active defragmentation needs the jemalloc bundled with the Redis sources (builds ' +
+        'against a system jemalloc, as some distribution packages are, refuse `activedefrag yes`) and is tuned with ' +
         'active-defrag-ignore-bytes and active-defrag-threshold-lower/upper; MEMORY DOCTOR gives a quick verdict.',
-      proof: ['INFO memory', 'MEMORY DOCTOR', 'CONFIG SET activedefrag yes'],
+      proof: ['INFO memory', 'MEMORY DOCTOR', 'CONFIG GET activedefrag'],
     },
     {
       id: 'memory-ops-unlink-count',
@@ -112,7 +113,7 @@ export const topic: Topic = {
         'Like DEL, UNLINK returns how many of the given keys existed and were removed: here a and c. The difference is ' +
         'when the memory is freed: UNLINK removes the keys from the keyspace at once and frees large values in a ' +
         'background thread.',
-      proof: ['UNLINK a b c'],
+      proof: ['UNLINK {ns}a {ns}b {ns}c'],
     },
     {
       id: 'memory-ops-unlink-big',
@@ -128,7 +129,7 @@ export const topic: Topic = {
         'fraction of a second or more, and nobody is served meanwhile. UNLINK (4.0+) removes the key in O(1) and hands ' +
         'big values to a background thread. Since 6.0, `lazyfree-lazy-user-del yes` makes DEL behave like UNLINK; ' +
         'related lazyfree options cover eviction, expiry, internal deletes and FLUSHALL/FLUSHDB (or use their ASYNC flag).',
-      proof: ['UNLINK big:list', 'CONFIG GET lazyfree*'],
+      proof: ['UNLINK {ns}big:list', 'CONFIG GET lazyfree*'],
     },
     {
       id: 'memory-ops-object-freq',
@@ -144,7 +145,7 @@ export const topic: Topic = {
         'Each key has one small field that holds either LRU data (last access time) or LFU data (a logarithmic access ' +
         'counter), depending on maxmemory-policy. OBJECT FREQ, and `redis-cli --hotkeys` which relies on it, need an ' +
         'LFU policy such as allkeys-lfu; OBJECT IDLETIME is the LRU counterpart and fails under an LFU policy instead.',
-      proof: ['CONFIG SET maxmemory-policy allkeys-lfu', 'OBJECT FREQ product:1'],
+      proof: ['CONFIG SET maxmemory-policy allkeys-lfu', 'OBJECT FREQ {ns}product:1'],
     },
     {
       id: 'memory-ops-big-keys',
@@ -177,7 +178,7 @@ export const topic: Topic = {
         '--bigkeys reports the biggest key of each type by length or element count; --memkeys measures bytes with MEMORY ' +
         'USAGE. MEMORY USAGE samples nested elements of aggregates (5 by default; `SAMPLES 0` measures all), so it is an ' +
         'estimate for big collections. Run these scans on a replica where you can.',
-      proof: ['MEMORY USAGE user:1', 'MEMORY USAGE user:1 SAMPLES 0'],
+      proof: ['MEMORY USAGE {ns}user:1', 'MEMORY USAGE {ns}user:1 SAMPLES 0'],
     },
     {
       id: 'memory-ops-slowlog',

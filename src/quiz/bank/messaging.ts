@@ -52,7 +52,7 @@ export const topic: Topic = {
         'subscribers can lose messages: one that reads too slowly is disconnected when its output buffer passes ' +
         '`client-output-buffer-limit pubsub` (32 MB at once, or 8 MB for 60 seconds, by default). Use Pub/Sub for ' +
         'ephemeral signals such as cache invalidation or live UI updates, and streams when messages must not be lost.',
-      proof: ['PUBLISH orders "order 42 created"'],
+      proof: ['PUBLISH {ns}orders "order 42 created"'],
     },
     {
       id: 'messaging-pattern-twice',
@@ -88,7 +88,7 @@ export const topic: Topic = {
         'message once per match. Patterns also cost CPU on every PUBLISH, since each message is checked against every ' +
         'pattern subscription. On RESP2 a subscribed connection may only run (P|S)SUBSCRIBE, (P|S)UNSUBSCRIBE, PING, ' +
         'RESET and QUIT, which is why clients use a dedicated connection for subscriptions; RESP3 lifts that limit.',
-      proof: ['PUBSUB NUMSUB news.sports', 'PUBSUB NUMPAT', 'PUBLISH news.sports goal'],
+      proof: ['PUBSUB NUMSUB news.sports', 'PUBSUB NUMPAT', 'PUBLISH {ns}news.sports goal'],
     },
     {
       id: 'messaging-sharded-pubsub',
@@ -122,7 +122,7 @@ export const topic: Topic = {
         'Sharded Pub/Sub (7.0+) maps each shard channel to a hash slot; subscribers connect to a node of the owning ' +
         'shard (primary or replica) and the message travels only within it. Delivery semantics are unchanged: ' +
         'at-most-once, nothing stored.',
-      proof: ['SPUBLISH user:42:notifications "new message"', 'PUBSUB SHARDCHANNELS'],
+      proof: ['SPUBLISH {ns}user:42:notifications "new message"', 'PUBSUB SHARDCHANNELS'],
     },
     {
       id: 'messaging-reliable-queue',
@@ -140,13 +140,19 @@ export const topic: Topic = {
         'job is gone. LMOVE, and its blocking form BLMOVE (both 6.2+, replacing the deprecated RPOPLPUSH and ' +
         'BRPOPLPUSH), pop and push atomically, so the job waits in the processing list until the worker removes it with ' +
         '`LREM` after success. A reaper moves jobs back from processing lists whose workers died.',
-      proof: ['BLMOVE queue:jobs queue:processing LEFT RIGHT 5', 'LREM queue:processing 1 job1'],
+      proof: [
+        'RPUSH {ns}queue:jobs job1 job2',
+        'BLMOVE {ns}queue:jobs {ns}queue:processing LEFT RIGHT 5',
+        'LREM {ns}queue:processing 1 job1',
+      ],
     },
     {
       id: 'messaging-approximate-trim',
       kind: 'predict',
       level: 'advanced',
-      question: 'Every XADD asks to keep the stream at about 3 entries with `MAXLEN ~ 3`. How long is the stream after five adds?',
+      question:
+        'Every XADD asks to keep the stream at about 3 entries with `MAXLEN ~ 3`. With the default configuration, how long ' +
+        'is the stream after five adds?',
       commands: [
         'XADD {ns}log MAXLEN ~ 3 * msg a',
         'XADD {ns}log MAXLEN ~ 3 * msg b',
@@ -158,10 +164,11 @@ export const topic: Topic = {
       answer: '(integer) 5',
       explanation:
         "With `~` Redis only removes whole nodes of the stream's internal radix tree, each holding up to " +
-        '`stream-node-max-entries` entries (100 by default), so a five-entry stream is not trimmed at all. Approximate ' +
+        '`stream-node-max-entries` entries (100 by default, and at most `stream-node-max-bytes`), so with the default ' +
+        'configuration a five-entry stream is not trimmed at all. Approximate ' +
         'trimming is much cheaper and is what you want in production: the length stays at or a little above the ' +
         'threshold. Use `MAXLEN 3` (or `MAXLEN = 3`) for an exact cap, or `MINID` (6.2+) to trim by age.',
-      proof: ['XADD log MAXLEN ~ 1000 * msg a', 'XADD log MAXLEN 3 * msg b', 'XTRIM log MINID 1767225600000'],
+      proof: ['XADD {ns}log MAXLEN ~ 1000 * msg a', 'XADD {ns}log MAXLEN 3 * msg b', 'XTRIM {ns}log MINID 1767225600000'],
     },
     {
       id: 'messaging-xack-undelivered',
@@ -177,7 +184,7 @@ export const topic: Topic = {
         "XACK counts only entries that were in the group's pending entries list (PEL). 1-0 was delivered and pending, so " +
         'it is removed; 3-0 was never delivered to anyone in the group, so there was nothing to acknowledge. 2-0 stays ' +
         'pending on c1 until it is acknowledged or claimed by another consumer.',
-      proof: ['XREADGROUP GROUP workers c1 COUNT 2 STREAMS orders >', 'XACK orders workers 1-0 3-0', 'XPENDING orders workers'],
+      proof: [...CRASHED_CONSUMER, 'XACK {ns}orders workers 1-0 3-0', 'XPENDING {ns}orders workers'],
     },
     {
       id: 'messaging-claim-stuck',
@@ -203,9 +210,10 @@ export const topic: Topic = {
         'for IDs you list after looking them up with XPENDING. Each claim increments the delivery count, the signal for ' +
         'detecting poison messages.',
       proof: [
-        'XPENDING orders workers - + 10',
-        'XAUTOCLAIM orders workers c2 60000 0-0 COUNT 100',
-        'XCLAIM orders workers c2 60000 1-0 2-0',
+        ...CRASHED_CONSUMER,
+        'XPENDING {ns}orders workers - + 10',
+        'XAUTOCLAIM {ns}orders workers c2 0 0-0 COUNT 100',
+        'XPENDING {ns}orders workers - + 10',
       ],
     },
     {
@@ -276,8 +284,8 @@ export const topic: Topic = {
         'Keyspace notifications publish messages such as `__keyevent@0__:expired` with the key name as payload. They are ' +
         'at-most-once like all Pub/Sub, and in a cluster each node only reports its own keys, so a listener must ' +
         'subscribe on every node. For reliable expiry-driven work, keep deadlines in a sorted set and poll it, or write ' +
-        'the events to a stream.',
-      proof: ['CONFIG SET notify-keyspace-events Ex', 'PSUBSCRIBE __keyevent@0__:expired'],
+        'the events to a stream. Watch them from a second terminal with `redis-cli PSUBSCRIBE __keyevent@*__:expired`.',
+      proof: ['CONFIG SET notify-keyspace-events Ex', 'CONFIG GET notify-keyspace-events', 'SET {ns}session:1 x PX 100'],
     },
     {
       id: 'messaging-choose-transport',
@@ -316,7 +324,12 @@ export const topic: Topic = {
         'is the built-in signal: move entries that exceed it to a dead-letter stream and acknowledge them in the main ' +
         'group. Since Redis 7.0, XAUTOCLAIM also returns the IDs of pending entries that no longer exist in the stream ' +
         '(trimmed or deleted) and drops them from the pending list.',
-      proof: ['XPENDING orders workers IDLE 60000 - + 10', 'XADD orders:dead * id 2-0 reason "5 deliveries"', 'XACK orders workers 2-0'],
+      proof: [
+        ...CRASHED_CONSUMER,
+        'XPENDING {ns}orders workers IDLE 0 - + 10',
+        'XADD {ns}orders:dead * id 2-0 reason "5 deliveries"',
+        'XACK {ns}orders workers 2-0',
+      ],
     },
   ],
 };

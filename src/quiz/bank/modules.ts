@@ -76,7 +76,7 @@ export const topic: Topic = {
         'Modules are loaded at startup with `loadmodule` in redis.conf, or at runtime with MODULE LOAD, which 7.0 blocks ' +
         'by default (enable-module-command no). Without the module, JSON.GET fails with `ERR unknown command`. Tools ' +
         'should detect capabilities rather than assume them.',
-      proof: ['MODULE LIST', 'COMMAND INFO JSON.GET', 'JSON.GET user:1'],
+      proof: ['MODULE LIST', 'COMMAND INFO JSON.GET', 'JSON.GET {ns}user:1'],
     },
     {
       id: 'modules-json-path',
@@ -111,10 +111,11 @@ export const topic: Topic = {
         'Updates work in place and atomically on the server, for example appending to an array or incrementing a number ' +
         'inside the document, without a read-modify-write in the client.',
       proof: [
-        'JSON.SET user:1 $ \'{"name":"Ada","langs":["en","fr"]}\'',
-        'JSON.GET user:1 $.name',
-        'JSON.ARRAPPEND user:1 $.langs \'"de"\'',
+        'JSON.SET {ns}user:1 $ \'{"name":"Ada","langs":["en","fr"]}\'',
+        'JSON.GET {ns}user:1 $.name',
+        'JSON.ARRAPPEND {ns}user:1 $.langs \'"de"\'',
       ],
+      proofOn: 'modules',
     },
     {
       id: 'modules-json-vs-hash',
@@ -184,10 +185,11 @@ export const topic: Topic = {
         'documents; the index is a separate structure that costs memory. Queries combine full text, numeric ranges, ' +
         'tags, geo and vector similarity, and FT.AGGREGATE groups and reduces results.',
       proof: [
-        'FT.CREATE idx:product ON HASH PREFIX 1 product: SCHEMA name TEXT price NUMERIC SORTABLE',
-        'HSET product:42 name "desk lamp" price 35',
-        'FT.SEARCH idx:product "@price:[10 50]" SORTBY price',
+        'FT.CREATE {ns}idx:product ON HASH PREFIX 1 {ns}product: SCHEMA name TEXT price NUMERIC SORTABLE',
+        'HSET {ns}product:42 name "desk lamp" price 35',
+        'FT.SEARCH {ns}idx:product "@price:[10 50]" SORTBY price',
       ],
+      proofOn: 'modules',
     },
     {
       id: 'modules-probabilistic',
@@ -221,7 +223,13 @@ export const topic: Topic = {
         'can; Count-min sketch estimates frequencies; Top-K keeps the heaviest hitters; t-digest estimates percentiles. ' +
         'HyperLogLog, the distinct-count estimator (0.81% standard error in at most 12 KB), is part of core Redis and ' +
         'needs no module.',
-      proof: ['BF.ADD usernames ada', 'BF.EXISTS usernames bob', 'PFADD visitors:2025-06-01 u1 u2', 'PFCOUNT visitors:2025-06-01'],
+      proof: [
+        'BF.ADD {ns}usernames ada',
+        'BF.EXISTS {ns}usernames bob',
+        'PFADD {ns}visitors:2025-06-01 u1 u2',
+        'PFCOUNT {ns}visitors:2025-06-01',
+      ],
+      proofOn: 'modules',
     },
     {
       id: 'modules-bloom-capacity',
@@ -256,7 +264,8 @@ export const topic: Topic = {
         'keep working, but every lookup consults each layer and each layer costs memory, so badly underestimated ' +
         'capacity hurts. With NONSCALING the filter stays a single layer and returns an error when full. At 0.1% error a ' +
         'filter needs about 14.4 bits per item and 10 hash functions, so size capacity up front.',
-      proof: ['BF.RESERVE seen 0.001 1000000', 'BF.RESERVE strict 0.001 1000000 NONSCALING', 'BF.INFO seen'],
+      proof: ['BF.RESERVE {ns}seen 0.001 1000000', 'BF.RESERVE {ns}strict 0.001 1000000 NONSCALING', 'BF.INFO {ns}seen'],
+      proofOn: 'modules',
     },
     {
       id: 'modules-timeseries',
@@ -292,10 +301,11 @@ export const topic: Topic = {
         'series by label with TS.MRANGE FILTER. Without the module, a sorted set plus ZREMRANGEBYSCORE for retention ' +
         'is a workable approximation.',
       proof: [
-        'TS.CREATE cpu:web1 RETENTION 86400000 LABELS host web1',
-        'TS.ADD cpu:web1 * 42.5',
-        'TS.RANGE cpu:web1 - + AGGREGATION avg 60000',
+        'TS.CREATE {ns}cpu:web1 RETENTION 86400000 LABELS host web1',
+        'TS.ADD {ns}cpu:web1 * 42.5',
+        'TS.RANGE {ns}cpu:web1 - + AGGREGATION avg 60000',
       ],
+      proofOn: 'modules',
     },
     {
       id: 'modules-bloom-without-module',
@@ -317,7 +327,10 @@ export const topic: Topic = {
         'implements it directly, with the hashing done in the client. For 10 million items at 1% false positives that ' +
         'is about 96 million bits (about 12 MB) and 7 hash functions. RedisBloom, built into Redis 8, adds scaling, ' +
         'server-side hashing and a simpler API.',
-      proof: ['BITFIELD rec:u42 SET u1 1093 1 SET u1 88120 1 SET u1 530017 1', 'BITFIELD rec:u42 GET u1 1093 GET u1 88120 GET u1 530017'],
+      proof: [
+        'BITFIELD {ns}rec:u42 SET u1 1093 1 SET u1 88120 1 SET u1 530017 1',
+        'BITFIELD {ns}rec:u42 GET u1 1093 GET u1 88120 GET u1 530017',
+      ],
     },
     {
       id: 'modules-search-design',

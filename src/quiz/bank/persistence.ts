@@ -23,9 +23,9 @@ export const topic: Topic = {
           why: 'With save points such as "every 5 minutes if 100 keys changed", minutes of writes can be lost.',
         },
         {
-          text: 'AOF logs every write command; with appendfsync everysec a crash loses about one second of writes',
+          text: 'AOF logs every write command; with appendfsync everysec a machine crash loses about a second of writes, up to about two when the disk lags',
           correct: true,
-          why: 'The log is replayed on restart, so only what had not reached the disk is lost.',
+          why: 'The log is replayed on restart, so only what had not reached the disk is lost; a slow fsync makes Redis postpone writes for up to 2 s.',
         },
         {
           text: 'RDB records every command so it can be replayed',
@@ -61,9 +61,9 @@ export const topic: Topic = {
           why: 'INFO stats reports latest_fork_usec; huge instances can pause for tens or hundreds of milliseconds.',
         },
         {
-          text: 'Transparent huge pages make copy-on-write copy 2 MB at a time, amplifying both problems',
+          text: 'Transparent huge pages, if they are on for the Redis process, make copy-on-write copy 2 MB at a time, amplifying both problems',
           correct: true,
-          why: 'Redis logs a warning when THP is enabled; disable it on Redis hosts.',
+          why: 'Since 7.0 Redis turns THP off for its own process when the kernel has it on "always" (disable-thp yes, the default); older versions only log a warning.',
         },
         {
           text: 'All clients are blocked until the snapshot is written',
@@ -84,9 +84,9 @@ export const topic: Topic = {
       question: 'What is the default `appendfsync` policy and how much can a power failure lose with it?',
       options: [
         {
-          text: 'everysec: about one second of writes (up to two if the disk is slow)',
+          text: 'everysec: about one second of writes, and about two when fsync lags behind a slow disk',
           correct: true,
-          why: 'A background thread fsyncs once per second; if an fsync lags, Redis delays writes rather than drift further.',
+          why: 'A background thread fsyncs once per second; while an fsync lags, Redis holds new writes in its own buffer for up to 2 s, then writes and blocks.',
         },
         {
           text: 'always: nothing, because every write is fsynced before the reply',
@@ -101,8 +101,9 @@ export const topic: Topic = {
       ],
       explanation:
         'appendfsync always fsyncs the AOF before replying to a batch of writes (safest, slowest), everysec fsyncs once per ' +
-        'second in the background (the default and usual compromise), and no lets the kernel decide. A Redis process crash ' +
-        'without an OS crash loses nothing with everysec, because written data is already in the kernel page cache.',
+        'second in the background (the default and usual compromise), and no lets the kernel decide. With everysec a crash of ' +
+        'the Redis process alone usually loses nothing, as written data is already in the kernel page cache; but while an ' +
+        'fsync lags, up to 2 s of acknowledged writes wait in a buffer inside Redis and die with the process too.',
       proof: ['CONFIG GET appendfsync'],
     },
     {
@@ -253,7 +254,7 @@ export const topic: Topic = {
       answer: '1) "appendfsync" 2) "everysec"',
       explanation:
         'everysec is the default: a background thread calls fsync once per second, so a power loss costs about a second of ' +
-        'writes while the main thread never waits for the disk. CONFIG GET returns name/value pairs, which is why the reply ' +
+        'writes (about two when the disk lags) while the main thread rarely waits for the disk. CONFIG GET returns name/value pairs, which is why the reply ' +
         'is a two-element array.',
     },
     {
@@ -310,8 +311,8 @@ export const topic: Topic = {
       level: 'intermediate',
       question: 'A single Redis runs with AOF and appendfsync everysec. List the ways an acknowledged write can still be lost.',
       keyPoints: [
-        'Power or kernel failure: up to about 1 s (up to 2 s if fsync is slow) of writes that were not yet fsynced',
-        'A plain process crash loses nothing extra, because write() already handed the data to the kernel',
+        'Power or kernel failure: the writes not yet fsynced, about 1 s, and about 2 s when fsync lags (Redis postpones the write for up to 2 s before it blocks)',
+        'A plain process crash usually loses nothing, because write() already handed the data to the kernel; but while fsync lags, up to 2 s of acknowledged writes still sit in a buffer inside Redis and are lost with it',
         'Disk full or write errors: Redis refuses writes when it cannot write the AOF, but watch aof_last_write_status',
         'A truncated last command is dropped on load (aof-load-truncated yes)',
         'Human error: FLUSHALL is logged too; recover by editing the AOF before a rewrite removes the history',

@@ -39,6 +39,7 @@ export const topic: Topic = {
         'the cost becomes one round trip per batch; it also saves system calls on both ends. Multi-key commands like MGET, ' +
         'MSET or HSET with many fields achieve the same for a single command.',
       proof: ['redis-cli --latency', 'redis-benchmark -t get -n 100000 -P 16'],
+      proofOn: 'shell',
     },
     {
       id: 'pipelining-performance-pipeline-vs-multi',
@@ -122,10 +123,10 @@ export const topic: Topic = {
         },
       ],
       explanation:
-        'Find big keys with redis-cli --bigkeys or --memkeys (which sample with SCAN) and MEMORY USAGE. Split them ' +
-        '(bucket a big hash into many smaller ones), cap collections, read them incrementally with SCAN variants and delete ' +
-        'them with UNLINK.',
-      proof: ['redis-cli --bigkeys', 'MEMORY USAGE somekey', 'UNLINK somekey'],
+        'Find big keys with redis-cli --bigkeys or --memkeys, which walk the whole keyspace with SCAN (add -i to pause ' +
+        'between batches on a busy server), and check one with MEMORY USAGE. Split them (bucket a big hash into many ' +
+        'smaller ones), cap collections, read them incrementally with SCAN variants and delete them with UNLINK.',
+      proof: ['RPUSH {ns}big a b c d e', 'MEMORY USAGE {ns}big', 'UNLINK {ns}big'],
     },
     {
       id: 'pipelining-performance-hot-key',
@@ -156,10 +157,10 @@ export const topic: Topic = {
         },
       ],
       explanation:
-        'A hot key is a single-node bottleneck that sharding cannot fix. Find it with redis-cli --hotkeys (needs an LFU ' +
-        'policy), MONITOR sampling or client metrics, then spread or cache the reads. For hot writes, split the counter into ' +
+        'A hot key is a single-node bottleneck that sharding cannot fix. Find it with redis-cli --hotkeys (it scans every ' +
+        'key and reads OBJECT FREQ, so it needs an LFU policy), MONITOR sampling or client metrics, then spread or cache the reads. For hot writes, split the counter into ' +
         'several keys and sum them when reading.',
-      proof: ['redis-cli --hotkeys'],
+      proof: ['CONFIG SET maxmemory-policy allkeys-lfu', 'SET {ns}hot v', 'GET {ns}hot', 'OBJECT FREQ {ns}hot'],
     },
     {
       id: 'pipelining-performance-slowlog',
@@ -220,7 +221,7 @@ export const topic: Topic = {
         'Client-side caching removes network and server work for hot, rarely changing keys. The default mode costs server ' +
         'memory for the tracking table (bounded by tracking-table-max-keys); OPTIN/OPTOUT let the client choose which reads ' +
         'are tracked with CLIENT CACHING.',
-      proof: ['CLIENT TRACKING ON BCAST PREFIX user:', 'CLIENT TRACKINGINFO'],
+      proof: ['CLIENT TRACKINGINFO', 'CONFIG GET tracking-table-max-keys'],
     },
     {
       id: 'pipelining-performance-pooling',
@@ -282,6 +283,7 @@ export const topic: Topic = {
         'pipeline depth, --threads for the client. Its numbers are an upper bound for simple commands; benchmark your own ' +
         'command mix and value sizes before drawing conclusions.',
       proof: ['redis-benchmark -t set,get -n 100000 -q', 'redis-benchmark -t set,get -n 100000 -P 16 -q'],
+      proofOn: 'shell',
     },
     {
       id: 'pipelining-performance-hscan-small',
@@ -323,7 +325,7 @@ export const topic: Topic = {
       explanation:
         'MGET returns the values of many keys in one reply, so the cost is one round trip instead of three. In a cluster ' +
         'the keys must share a slot (use a hash tag), or the client has to split the MGET per slot.',
-      proof: ['MGET price:1 price:2 price:3'],
+      proof: ['MGET {ns}price:1 {ns}price:2 {ns}price:3'],
     },
     {
       id: 'pipelining-performance-unlink',
@@ -338,7 +340,7 @@ export const topic: Topic = {
         'UNLINK (Redis 4.0+) removes the key from the keyspace immediately and hands large values to a background thread ' +
         'to free. DEL frees everything synchronously, which for millions of elements can block the server for seconds, ' +
         'unless lazyfree-lazy-user-del is set to yes.',
-      proof: ['UNLINK big', 'CONFIG GET lazyfree-lazy-user-del'],
+      proof: ['UNLINK {ns}big', 'CONFIG GET lazyfree-lazy-user-del'],
     },
     {
       id: 'pipelining-performance-latency-investigation',

@@ -99,7 +99,7 @@ export const topic: Topic = {
         'WAIT numreplicas timeout (milliseconds) makes replication "synchronous on demand" for the writes that matter. It ' +
         'returns the number of replicas that acknowledged, even when the timeout expires; a timeout of 0 waits forever. ' +
         'Redis stays an AP-leaning system: WAIT reduces the loss window but is not a consensus protocol.',
-      proof: ['SET order:1 paid', 'WAIT 1 100'],
+      proof: ['SET {ns}order:1 paid', 'WAIT 1 100'],
     },
     {
       id: 'replication-sentinel-min-replicas',
@@ -155,6 +155,7 @@ export const topic: Topic = {
         'agree it becomes objectively down (ODOWN). A leader is then elected by a majority of all Sentinels and performs ' +
         'the failover. Run at least three Sentinels on independent machines.',
       proof: ['SENTINEL CKQUORUM mymaster', 'SENTINEL MASTER mymaster'],
+      proofOn: 'sentinel',
     },
     {
       id: 'replication-sentinel-client-discovery',
@@ -183,6 +184,7 @@ export const topic: Topic = {
         'such as READONLY or a dropped connection they ask Sentinel again. This is why libraries such as ioredis take a ' +
         'sentinels option.',
       proof: ['SENTINEL GET-MASTER-ADDR-BY-NAME mymaster', 'ROLE'],
+      proofOn: 'sentinel',
     },
     {
       id: 'replication-sentinel-split-brain',
@@ -289,7 +291,7 @@ export const topic: Topic = {
       explanation:
         'WAIT takes the number of replicas first and the timeout in milliseconds second. WAIT 0 returns immediately and ' +
         'proves nothing; WAIT 1 0 would block forever on a server without replicas, so always give a timeout.',
-      proof: ['SET payment:7 captured', 'WAIT 1 200'],
+      proof: ['SET {ns}payment:7 captured', 'WAIT 1 200'],
     },
     {
       id: 'replication-sentinel-lost-writes',

@@ -276,7 +276,7 @@ export const topic: Topic = {
         {
           text: 'Create global variables that the next script can read',
           correct: false,
-          why: 'The global table is protected; an assignment fails with an error.',
+          why: 'The global table is protected: an assignment fails with "Attempt to modify a readonly table".',
         },
       ],
       explanation:
@@ -304,7 +304,12 @@ export const topic: Topic = {
         'Defence in depth: first limit who can reach Redis, then who can log in, then what each login may do, then ' +
         'protect the wire. Rotation works without downtime because an ACL user can have several valid passwords: add ' +
         'the new one with `>`, roll out clients, then remove the old one with `<`.',
-      proof: ['ACL SETUSER app >new-secret', 'ACL SETUSER app <old-secret', 'ACL LOG 10'],
+      proof: [
+        'ACL SETUSER app on >old-secret ~app:* +@all -@dangerous',
+        'ACL SETUSER app >new-secret',
+        'ACL SETUSER app <old-secret',
+        'ACL LOG 10',
+      ],
     },
     {
       id: 'security-multi-tenant',

@@ -45,13 +45,19 @@ export const topic: Topic = {
           correct: false,
           why: 'EXPIRE only sets a TTL; the value is untouched.',
         },
+        {
+          text: 'Sending `SET rate:<ip> 0 EX 60 NX` before the INCR fixes it: the TTL can then never be lost',
+          correct: false,
+          why: 'Still two commands: if the key expires between the SET and the INCR, the INCR recreates it with no TTL.',
+        },
       ],
       explanation:
-        'INCR is atomic, but INCR followed by EXPIRE is two steps. Make it safe with a TTL that cannot go missing: send ' +
-        '`SET rate:<ip> 0 EX 60 NX` before the INCR, use INCR and `EXPIRE … NX` (7.0+) in one MULTI, or do both in a Lua ' +
-        'script. For smoother limits use a sliding log (a sorted set of request times), a sliding window counter ' +
-        '(current window plus a weighted share of the previous one) or a token bucket.',
-      proof: ['MULTI', 'INCR rate:203.0.113.7', 'EXPIRE rate:203.0.113.7 60 NX', 'EXEC'],
+        'INCR is atomic, but INCR followed by EXPIRE is two steps. A `SET rate:<ip> 0 EX 60 NX` sent first does not close ' +
+        'the gap either: if the key expires between it and the INCR, the INCR recreates the key without a TTL. Only one ' +
+        'atomic unit is airtight: INCR and `EXPIRE rate:<ip> 60 NX` (7.0+) in one MULTI, or both in a Lua script. For ' +
+        'smoother limits use a sliding log (a sorted set of request times), a sliding window counter (current window plus ' +
+        'a weighted share of the previous one) or a token bucket.',
+      proof: ['MULTI', 'INCR {ns}rate:203.0.113.7', 'EXPIRE {ns}rate:203.0.113.7 60 NX', 'EXEC'],
     },
     {
       id: 'system-design-sliding-log',
@@ -69,10 +75,10 @@ export const topic: Topic = {
         'trim, the count and the ZADD in one Lua script so two concurrent requests cannot both see room for one more, ' +
         'and give the key a TTL so idle users disappear.',
       proof: [
-        'ZREMRANGEBYSCORE ratelog:user:7 -inf 10000',
-        'ZCARD ratelog:user:7',
-        'ZADD ratelog:user:7 70000 r6',
-        'PEXPIRE ratelog:user:7 60000',
+        'ZREMRANGEBYSCORE {ns}ratelog:user:7 -inf 10000',
+        'ZCARD {ns}ratelog:user:7',
+        'ZADD {ns}ratelog:user:7 70000 r6',
+        'PEXPIRE {ns}ratelog:user:7 60000',
       ],
     },
     {
@@ -125,7 +131,7 @@ export const topic: Topic = {
         'score with 40. Reading the score, adding in the application and writing it back loses updates under ' +
         'concurrency. `ZADD key INCR 40 bob` is equivalent, and ZADD GT (6.2+) keeps only a higher score for ' +
         '"best score" boards. Ranks come from ZREVRANK (0-based) and the top 10 from `ZRANGE key 0 9 REV WITHSCORES`.',
-      proof: ['ZINCRBY lb:weekly 40 bob', 'ZREVRANK lb:weekly bob', 'ZRANGE lb:weekly 0 9 REV WITHSCORES'],
+      proof: ['ZINCRBY {ns}lb:weekly 40 bob', 'ZREVRANK {ns}lb:weekly bob', 'ZRANGE {ns}lb:weekly 0 9 REV WITHSCORES'],
     },
     {
       id: 'system-design-fan-out',
@@ -159,7 +165,7 @@ export const topic: Topic = {
         'proportional to the follower count; fan-out on read is the reverse. Hybrid designs push for most accounts and ' +
         'pull the few huge ones at read time. Store post IDs rather than bodies in timelines and cap each one (LTRIM, or ' +
         'ZREMRANGEBYRANK) to bound memory.',
-      proof: ['LPUSH timeline:u42 post:9001', 'LTRIM timeline:u42 0 799', 'LRANGE timeline:u42 0 49'],
+      proof: ['LPUSH {ns}timeline:u42 post:9001', 'LTRIM {ns}timeline:u42 0 799', 'LRANGE {ns}timeline:u42 0 49'],
     },
     {
       id: 'system-design-geo-search',
@@ -177,8 +183,9 @@ export const topic: Topic = {
         'A geo set is a sorted set whose scores are 52-bit geohashes, so radius and box searches become range scans. ' +
         'GEOSEARCH (6.2+) replaces GEORADIUS and GEORADIUSBYMEMBER, takes FROMMEMBER or FROMLONLAT and BYRADIUS or ' +
         'BYBOX, and expects longitude before latitude; swapping them is the classic bug and silently searches ' +
-        'somewhere else. Add COUNT to cap results and WITHDIST to get distances.',
-      proof: ['GEOSEARCH stores FROMLONLAT 13.41 52.52 BYRADIUS 5 km ASC WITHDIST COUNT 10'],
+        'somewhere else. Add WITHDIST to get distances and COUNT to cap the reply; plain COUNT still finds and sorts every ' +
+        'match, only `COUNT n ANY` stops at the first n found (which may not be the nearest).',
+      proof: ['GEOSEARCH {ns}stores FROMLONLAT 13.41 52.52 BYRADIUS 5 km ASC WITHDIST COUNT 10'],
     },
     {
       id: 'system-design-redis-vs-database',
@@ -245,7 +252,7 @@ export const topic: Topic = {
         'expires dictionary, and the allocator rounds sizes up. Measuring a sample is the reliable method. While a fork ' +
         'writes an RDB or rewrites the AOF, every page the parent modifies is copied, so write-heavy instances need ' +
         'substantial headroom on top of the dataset.',
-      proof: ['INFO memory', 'MEMORY USAGE session:9f2c', 'INFO keyspace'],
+      proof: ['INFO memory', 'MEMORY USAGE {ns}session:9f2c', 'INFO keyspace'],
     },
     {
       id: 'system-design-dedup',
@@ -280,7 +287,7 @@ export const topic: Topic = {
         'redelivery window. Probabilistic structures are fine for "probably seen" heuristics, never for correctness. If ' +
         'processing can fail after the marker is set, store a short "processing" lease first and mark the event done ' +
         'afterwards, or a failed event is never retried.',
-      proof: ['SET seen:evt_91f2 1 NX EX 86400', 'SET seen:evt_91f2 1 NX EX 86400'],
+      proof: ['SET {ns}seen:evt_91f2 1 NX EX 86400', 'SET {ns}seen:evt_91f2 1 NX EX 86400'],
     },
     {
       id: 'system-design-scheduler-claim',
@@ -297,7 +304,7 @@ export const topic: Topic = {
         'must skip it. Reading with ZRANGEBYSCORE and removing only after processing lets both workers run the job. ' +
         'Claim first and check the reply, or use a Lua script that moves due jobs (score ≤ now) into a processing set ' +
         'with a lease in one step.',
-      proof: ['ZRANGEBYSCORE jobs:due -inf 1767225600000 LIMIT 0 10', 'ZREM jobs:due job:a'],
+      proof: ['ZRANGEBYSCORE {ns}jobs:due -inf 1767225600000 LIMIT 0 10', 'ZREM {ns}jobs:due job:a'],
     },
     {
       id: 'system-design-session-store',
@@ -331,7 +338,11 @@ export const topic: Topic = {
         'line with HINCRBY, a last-seen time) cheaply. Refresh the TTL on activity for sliding expiry, and keep an ' +
         'absolute lifetime too if your security policy requires it. Sessions in Redis free you from sticky load ' +
         'balancing, which makes Redis availability part of login availability: use replicas with failover.',
-      proof: ['HSET session:7c9e1f user_id 42 cart:sku:123 2', 'EXPIRE session:7c9e1f 1800', 'HINCRBY session:7c9e1f cart:sku:123 1'],
+      proof: [
+        'HSET {ns}session:7c9e1f user_id 42 cart:sku:123 2',
+        'EXPIRE {ns}session:7c9e1f 1800',
+        'HINCRBY {ns}session:7c9e1f cart:sku:123 1',
+      ],
     },
     {
       id: 'system-design-redis-failure',
@@ -362,8 +373,8 @@ export const topic: Topic = {
         'Single atomic commands first: INCR, HINCRBY, ZINCRBY, SET with NX/XX and EX, LMOVE, ZADD GT; no read-modify-write in the application.',
         'MULTI/EXEC: runs a batch without interleaving, but cannot branch on values it reads, and a failing command does not roll back the others.',
         'WATCH with MULTI/EXEC: optimistic check-and-set; EXEC returns nil if a watched key changed, and the client retries.',
-        'Lua scripts or functions (7.0+): read, decide and write atomically on the server; pass every key through KEYS so Cluster and ACLs work.',
-        'Distributed locks (SET NX PX with a token, token-checked release) only when the critical section spans other systems; failing immediately with "resource locked" instead of retrying with backoff, or releasing without a token check, are bugs.',
+        'Lua scripts or functions (7.0+): read, decide and write atomically on the server; pass every key through KEYS so Cluster can route the script and ACLs can check its keys before it runs (each redis.call is checked as it runs too).',
+        'Distributed locks (SET NX PX with a token, token-checked release) only when the critical section spans other systems; decide per job whether a held lock means retry with backoff or give up: try-once is right for cron dedup, leader election or a rebuild that can serve stale data meanwhile. Releasing without a token check is always a bug.',
       ],
       explanation:
         'Redis executes one command at a time, so each command is atomic; races come from sequences of commands from ' +

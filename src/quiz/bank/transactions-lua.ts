@@ -37,7 +37,7 @@ export const topic: Topic = {
         'MULTI/EXEC guarantees isolation (no other client runs in between) and all-or-nothing execution only in the sense ' +
         'that the queue either runs or is discarded. Run-time errors such as WRONGTYPE do not stop the other commands, so ' +
         'validate inputs or use a Lua script that checks before writing.',
-      proof: ['MULTI', 'SET a 1', 'INCR somehash', 'SET b 2', 'EXEC'],
+      proof: ['HSET {ns}somehash f v', 'MULTI', 'SET {ns}a 1', 'INCR {ns}somehash', 'SET {ns}b 2', 'EXEC'],
     },
     {
       id: 'transactions-lua-queue-errors',
@@ -92,7 +92,7 @@ export const topic: Topic = {
         'The pattern is WATCH key, read it, compute, MULTI, write, EXEC, and retry when EXEC returns null. It works well ' +
         'under low contention; under heavy contention retries pile up and a Lua script is usually better. EXEC, DISCARD and ' +
         'UNWATCH clear the watched keys.',
-      proof: ['WATCH balance', 'GET balance', 'MULTI', 'SET balance 90', 'EXEC'],
+      proof: ['WATCH {ns}balance', 'GET {ns}balance', 'MULTI', 'SET {ns}balance 90', 'EXEC'],
     },
     {
       id: 'transactions-lua-script-atomicity',
@@ -139,9 +139,14 @@ export const topic: Topic = {
           why: 'Declared keys are also checked for being in a single slot.',
         },
         {
-          text: 'ACL key permissions and tools that inspect commands can only see declared keys',
+          text: 'ACLs can check the declared keys before the script starts, so a forbidden key fails the call before anything is written',
           correct: true,
-          why: 'Declaring keys keeps the script analysable like any other command.',
+          why: 'EVAL declares its keys like any command: a user without access to one gets NOPERM up front, not half-way through.',
+        },
+        {
+          text: 'ACL key permissions can only see declared keys, so an undeclared key escapes them',
+          correct: false,
+          why: 'ACLs also check every redis.call at run time, declared or not: an undeclared key the user may not touch fails mid-script.',
         },
         {
           text: 'Lua cannot concatenate strings',
@@ -150,10 +155,11 @@ export const topic: Topic = {
         },
       ],
       explanation:
-        'The KEYS array is how Redis knows what a script will touch: cluster routing, slot checks, ACLs and client-side ' +
-        'sharding all rely on it. Values and options go in ARGV. A script that works on a standalone server can break after ' +
+        'The KEYS array is how Redis knows in advance what a script will touch: Cluster routes the script and checks its keys ' +
+        'share a slot, and ACLs check the declared keys before it starts (each redis.call is still checked as it runs). ' +
+        'Values and options go in ARGV. A script that works on a standalone server can break after ' +
         'a move to Cluster if it builds key names itself.',
-      proof: ['EVAL "return redis.call(\'GET\', KEYS[1])" 1 user:1'],
+      proof: ['EVAL "return redis.call(\'GET\', KEYS[1])" 1 {ns}user:1'],
     },
     {
       id: 'transactions-lua-functions',
@@ -186,7 +192,7 @@ export const topic: Topic = {
         'Functions (Redis 7.0+) treat server-side code as part of the database: loaded once, persisted, replicated, and ' +
         'callable by name from every client. They keep the same atomicity and the same blocking risk as EVAL scripts.',
       proof: [
-        "FUNCTION LOAD \"#!lua name=mylib\\nredis.register_function('hello', function(keys, args) return 'hi ' .. args[1] end)\"",
+        "FUNCTION LOAD REPLACE \"#!lua name=mylib\\nredis.register_function('hello', function(keys, args) return 'hi ' .. args[1] end)\"",
         'FCALL hello 0 Ada',
       ],
     },
@@ -291,7 +297,7 @@ export const topic: Topic = {
         'Two separate commands leave a moment where another client can read 70 and 0. MULTI/EXEC runs both without anything ' +
         'in between. To refuse overdrafts you also need to read the balance first: WATCH the key, or do the check and both ' +
         'writes in one Lua script.',
-      proof: ['MULTI', 'DECRBY acct:a 30', 'INCRBY acct:b 30', 'EXEC'],
+      proof: ['MULTI', 'DECRBY {ns}acct:a 30', 'INCRBY {ns}acct:b 30', 'EXEC'],
     },
     {
       id: 'transactions-lua-counter-with-ttl',
@@ -310,7 +316,7 @@ export const topic: Topic = {
         'that key then blocks the user forever. The script does both atomically. Since Redis 7.0, EXPIRE ... NX inside a ' +
         'MULTI is another way to get the same guarantee.',
       proof: [
-        "EVAL \"local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end return n\" 1 hits 60",
+        "EVAL \"local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end return n\" 1 {ns}hits 60",
       ],
     },
     {

@@ -1,0 +1,37 @@
+// For lesson authors: runs a lesson's exercises on a private server and prints, for each one, whether its starting
+// state, each `wrong` attempt and its solution pass the check (the generic lesson test asserts the same).
+// Usage: npm run check:exercises -- <lesson-id> [--records N]
+import { connectRedis } from '../src/redis/connect.js';
+import { Sandbox } from '../src/redis/sandbox.js';
+import { LESSONS } from '../src/lessons/index.js';
+import { runLesson } from '../src/lessons/engine/runner.js';
+
+const id = process.argv[2];
+const recordsAt = process.argv.indexOf('--records');
+const records = recordsAt > 0 ? Number(process.argv[recordsAt + 1]) : 1500;
+const lesson = LESSONS.find((l) => l.id === id);
+if (!lesson) {
+  process.stderr.write(`usage: check-exercises <${LESSONS.map((l) => l.id).join('|')}> [--records N]\n`);
+  process.exit(2);
+}
+const conn = await connectRedis({ private: true });
+const sb = await Sandbox.open(conn, 'check:');
+let bad = 0;
+try {
+  const result = await runLesson(lesson, sb, { mode: 'auto', verify: true, out: () => {}, options: { records } });
+  for (const ex of result.steps.filter((s) => s.kind === 'exercise')) {
+    const wrong = ex.wrongAttempts ?? [];
+    const ok = ex.passedBeforeSolution === false && ex.passed && wrong.length > 0 && wrong.every((w) => !w.passed);
+    if (!ok) bad++;
+    process.stdout.write(
+      `${ok ? 'ok  ' : 'BAD '} ${ex.id}: start ${ex.passedBeforeSolution ? 'PASSES' : 'fails'}, solution ${ex.passed ? 'passes' : 'FAILS'}\n`,
+    );
+    if (!wrong.length) process.stdout.write('       no wrong attempts\n');
+    for (const w of wrong)
+      process.stdout.write(`       wrong ${w.passed ? 'PASSES' : 'fails '}: ${w.attempt.join(' ; ')}  → ${w.actual}\n`);
+  }
+} finally {
+  await sb.reset();
+  await sb.close();
+}
+process.exit(bad ? 1 : 0);
