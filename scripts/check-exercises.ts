@@ -4,7 +4,7 @@
 import { connectRedis } from '../src/redis/connect.js';
 import { Sandbox } from '../src/redis/sandbox.js';
 import { LESSONS } from '../src/lessons/index.js';
-import { runLesson } from '../src/lessons/engine/runner.js';
+import { runLesson } from '../src/engine/runner.js';
 
 const id = process.argv[2];
 const recordsAt = process.argv.indexOf('--records');

@@ -2,9 +2,9 @@
 // the hashes, checks that reject near-misses, clean-up that removes only what was loaded, CONFIG restored.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bulkLesson, MAX_RECORDS, MIN_RECORDS, recordsFor } from '../src/lessons/bulk.js';
-import { createContext, type OwnedContext } from '../src/lessons/engine/context.js';
-import { runLesson } from '../src/lessons/engine/runner.js';
-import type { ExerciseStep, Lesson, Step } from '../src/lessons/engine/types.js';
+import { createContext, type OwnedContext } from '../src/engine/context.js';
+import { runLesson } from '../src/engine/runner.js';
+import type { ExerciseStep, Lesson, Step } from '../src/engine/types.js';
 import { unlinkInBatches } from '../src/patterns/bulk-cleanup.js';
 import {
   ageIndexKey,

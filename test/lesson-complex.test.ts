@@ -1,8 +1,9 @@
 // The complex lesson's patterns and checks against a real server: ranks, trimming, reliable queues, WATCH retries.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createContext, type OwnedContext } from '../src/lessons/engine/context.js';
-import { runLesson, type StepResult } from '../src/lessons/engine/runner.js';
-import type { CheckResult, ExerciseStep, Lesson, RaceStep } from '../src/lessons/engine/types.js';
+import { createContext, type OwnedContext } from '../src/engine/context.js';
+import { runRace } from '../src/engine/race.js';
+import { runLesson, type StepResult } from '../src/engine/runner.js';
+import type { CheckResult, ExerciseStep, Lesson, RaceStep } from '../src/engine/types.js';
 import { complexLesson } from '../src/lessons/complex.js';
 import { incrementBatch, type BatchWay } from '../src/patterns/complex-batching.js';
 import { pushActivity, recentActivity } from '../src/patterns/complex-feed.js';
@@ -484,13 +485,7 @@ describe('complex lesson exercises', () => {
 describe('complex lesson race', () => {
   it('read-modify-write loses points; WATCH with retries and HINCRBY lose none', async () => {
     const step = complexLesson.steps.find((s): s is RaceStep => s.kind === 'race' && s.id === 'race-karma')!;
-    const clients = await ctx.clients(step.clients);
-    const rows = [];
-    for (const v of step.variants) {
-      await v.setup?.(ctx);
-      await Promise.all(clients.map((cl, i) => v.worker(cl, i, ctx)));
-      rows.push({ atomic: v.atomic, ...(await v.measure(ctx)) });
-    }
+    const rows = (await runRace(step, { ctx, print: () => {} })).race ?? [];
     const naive = rows.find((r) => !r.atomic)!;
     expect(naive.actual).toBeLessThan(naive.expected);
     expect(naive.actual).toBeGreaterThan(0);

@@ -1,9 +1,9 @@
 // The ecommerce lesson's patterns against a real server: atomic versions hold under concurrency, limits limit, TTLs are always set.
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createContext, type OwnedContext } from '../src/lessons/engine/context.js';
-import { runLesson } from '../src/lessons/engine/runner.js';
-import type { CheckResult, ExerciseStep, Lesson } from '../src/lessons/engine/types.js';
+import { createContext, type OwnedContext } from '../src/engine/context.js';
+import { runLesson } from '../src/engine/runner.js';
+import type { CheckResult, ExerciseStep, Lesson } from '../src/engine/types.js';
 import { ecommerceLesson, RATE_GAP_KEY } from '../src/lessons/ecommerce.js';
 import { addVisitors, funnelReport, recordVisit } from '../src/patterns/ecommerce-analytics.js';
 import { mulberry32 as seededRandom } from '../src/util/random.js';

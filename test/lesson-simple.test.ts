@@ -1,8 +1,9 @@
 // The simple lesson's own checks and patterns against a real server: wrong answers fail, right ones pass, races race.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createContext, type OwnedContext } from '../src/lessons/engine/context.js';
-import { runLesson, type StepResult } from '../src/lessons/engine/runner.js';
-import type { CheckResult, ExerciseStep, Lesson, RaceStep } from '../src/lessons/engine/types.js';
+import { createContext, type OwnedContext } from '../src/engine/context.js';
+import { runRace as engineRace } from '../src/engine/race.js';
+import { runLesson, type StepResult } from '../src/engine/runner.js';
+import type { CheckResult, ExerciseStep, Lesson, RaceStep } from '../src/engine/types.js';
 import { simpleLesson } from '../src/lessons/simple.js';
 import { watchExpiry } from '../src/patterns/simple-expiry-watch.js';
 import { bumpJsonField } from '../src/patterns/simple-json-doc.js';
@@ -220,15 +221,7 @@ describe('simple lesson exercises', () => {
 
 describe('simple lesson races', () => {
   async function runRace(id: string) {
-    const step = race(id);
-    const clients = await ctx.clients(step.clients);
-    const rows = [];
-    for (const v of step.variants) {
-      await v.setup?.(ctx);
-      await Promise.all(clients.map((cl, i) => v.worker(cl, i, ctx)));
-      rows.push({ atomic: v.atomic, ...(await v.measure(ctx)) });
-    }
-    return rows;
+    return (await engineRace(race(id), { ctx, print: () => {} })).race ?? [];
   }
 
   it.each(['lost-updates', 'json-vs-hash'])('%s: the naive variant loses updates, the atomic one loses none', async (id) => {

@@ -2,7 +2,7 @@
 // --auto scores full marks, atomic race variants lose nothing, and reset leaves no key behind.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LESSONS } from '../src/lessons/index.js';
-import { runLesson } from '../src/lessons/engine/runner.js';
+import { runLesson } from '../src/engine/runner.js';
 import type { Sandbox } from '../src/redis/sandbox.js';
 import { openPrivateSandbox } from './helpers.js';
 import { scanAll } from '../src/redis/scan.js';

@@ -1,6 +1,6 @@
 // Proves the fundamentals-to-performance quiz topics against a real server: predictions match, command checks can fail and pass.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createContext } from '../src/lessons/engine/context.js';
+import { createContext } from '../src/engine/context.js';
 import { formatReplyInline } from '../src/redis/format-reply.js';
 import type { RecordedCommand } from '../src/redis/recorder.js';
 import type { Sandbox } from '../src/redis/sandbox.js';

@@ -178,7 +178,7 @@ describe('blocking commands at the prompt', () => {
 
 describe('transcript lines', () => {
   it('keep the reply and time on screen: a long command gets its own line, a wide reply is shortened', async () => {
-    const { commandLine: transcript } = await import('../src/lessons/engine/render.js');
+    const { commandLine: transcript } = await import('../src/engine/render.js');
     const cols = process.stdout.columns;
     Object.defineProperty(process.stdout, 'columns', { value: 80, configurable: true });
     try {

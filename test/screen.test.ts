@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { renderReport, summarise, type BenchReport, type Measurement } from '../src/benchmarks/report.js';
 import { completions, keyCompletions } from '../src/commands/repl.js';
-import { commandLine, keyTable, TRANSCRIPT_ITEMS, verdict } from '../src/lessons/engine/render.js';
+import { commandLine, keyTable, TRANSCRIPT_ITEMS, verdict } from '../src/engine/render.js';
 import { commandTable, type CommandTable } from '../src/redis/capabilities.js';
 import { formatReply, isReportCommand, reportLines } from '../src/redis/format-reply.js';
 import { Recorder, type RecordedCommand } from '../src/redis/recorder.js';

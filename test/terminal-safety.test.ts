@@ -2,7 +2,7 @@
 // values are shown escaped the way redis-cli shows them, never written raw; replies nested too deep are cut, not a crash.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { commandLine, keyTable, verdict } from '../src/lessons/engine/render.js';
+import { commandLine, keyTable, verdict } from '../src/engine/render.js';
 import { commandTable } from '../src/redis/capabilities.js';
 import {
   clipText,

@@ -1,5 +1,5 @@
 // The home menu (`redis-learn` in a terminal): continue, lessons by level, quiz, review, bench, REPL, progress, quit.
-import { LEVELS } from '../lessons/engine/types.js';
+import { LEVELS } from '../engine/types.js';
 import { loadProgress } from '../progress/store.js';
 import type { GlobalOptions } from '../session.js';
 import { c } from '../ui/theme.js';

@@ -2,7 +2,7 @@
 import type { LessonCliOptions } from '../cli.js';
 import { UsageError } from '../errors.js';
 import { LESSONS, findLesson } from '../lessons/index.js';
-import { maxScore, pts, runLesson, type LessonResult, type RunMode } from '../lessons/engine/runner.js';
+import { maxScore, pts, runLesson, type LessonResult, type RunMode } from '../engine/runner.js';
 import { loadProgress, updateProgress } from '../progress/store.js';
 import { withSession, type GlobalOptions } from '../session.js';
 import { createLineReader } from '../ui/line-reader.js';

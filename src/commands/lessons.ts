@@ -1,6 +1,6 @@
 // `redis-learn lessons`: the catalogue with each lesson's status and score; needs no Redis.
 import { LESSONS } from '../lessons/index.js';
-import { maxScore } from '../lessons/engine/runner.js';
+import { maxScore } from '../engine/runner.js';
 import { lessonStatus, loadProgress, progressWarnings } from '../progress/store.js';
 import type { GlobalOptions } from '../session.js';
 import { renderTable, type ColumnSpec } from '../ui/table.js';

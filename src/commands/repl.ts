@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
-import { keyTable, formatMs } from '../lessons/engine/render.js';
+import { keyTable, formatMs } from '../engine/render.js';
 import type { CommandTable } from '../redis/capabilities.js';
 import { commandDoc } from '../redis/command-docs.js';
 import { DANGEROUS_COMMANDS } from '../redis/dangerous-commands.js';

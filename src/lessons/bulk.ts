@@ -30,8 +30,8 @@ import {
   type Layout,
 } from '../patterns/bulk-memory.js';
 import { CITIES, DEFAULT_SEED, generateUsers, userToHash, type User } from '../patterns/bulk-users.js';
-import { all, builtOnServer, custom, notExists } from './engine/checks.js';
-import type { Check, Lesson, LessonContext, Step } from './engine/types.js';
+import { all, builtOnServer, custom, notExists } from '../engine/checks.js';
+import type { Check, Lesson, LessonContext, Step } from '../engine/types.js';
 
 export const DEFAULT_RECORDS = 10_000;
 /** Below this, some exercise (Berlin ∩ Engineering, page 2 of the 40–49s) could come out empty. */

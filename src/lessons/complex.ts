@@ -24,8 +24,8 @@ import {
   zsetEquals,
   type RanCommand,
   type Restart,
-} from './engine/checks.js';
-import type { Check, Lesson, LessonContext } from './engine/types.js';
+} from '../engine/checks.js';
+import type { Check, Lesson, LessonContext } from '../engine/types.js';
 
 const MEMORY_USERS = 100;
 const BATCH_SIZE = 500;

@@ -29,8 +29,8 @@ import {
   ttlBetween,
   writesThatMadeIt,
   type RanCommand,
-} from './engine/checks.js';
-import type { Check, Lesson, LessonContext } from './engine/types.js';
+} from '../engine/checks.js';
+import type { Check, Lesson, LessonContext } from '../engine/types.js';
 
 // ── the catalogue the simulated database serves ─────────────────────────────────────────────────────
 const CATALOGUE: ReadonlyMap<string, Product> = new Map(

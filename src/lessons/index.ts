@@ -1,5 +1,5 @@
 // The lesson registry: adding a lesson = one file in src/lessons/ and one line here, in learning order.
-import type { Lesson } from './engine/types.js';
+import type { Lesson } from '../engine/types.js';
 import { simpleLesson } from './simple.js';
 import { complexLesson } from './complex.js';
 import { bulkLesson } from './bulk.js';

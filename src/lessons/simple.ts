@@ -13,8 +13,8 @@ import {
   writtenOnlyBy,
   type RanCommand,
   type Restart,
-} from './engine/checks.js';
-import type { Check, Lesson, LessonContext } from './engine/types.js';
+} from '../engine/checks.js';
+import type { Check, Lesson, LessonContext } from '../engine/types.js';
 import { incrementAtomically, incrementByReadWrite } from '../patterns/simple-counter.js';
 import { watchExpiry } from '../patterns/simple-expiry-watch.js';
 import { bumpHashField, bumpJsonField } from '../patterns/simple-json-doc.js';

@@ -1,6 +1,6 @@
 // Runs command and predict questions in the sandbox: setup under the quiz scope, the learner's commands, the check.
-import { createContext } from '../lessons/engine/context.js';
-import type { CheckResult } from '../lessons/engine/types.js';
+import { createContext } from '../engine/context.js';
+import type { CheckResult } from '../engine/types.js';
 import { formatReplyInline } from '../redis/format-reply.js';
 import type { RecordedCommand } from '../redis/recorder.js';
 import { endLearnerTurn, judgeLine, runLearnerCommand } from '../redis/learner-command.js';

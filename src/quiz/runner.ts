@@ -1,5 +1,5 @@
 // Asks a round: each question by kind, the verdict with its explanation, the card's next review, and the summary.
-import { commandLine, verdict, wrap } from '../lessons/engine/render.js';
+import { commandLine, verdict, wrap } from '../engine/render.js';
 import type { CardState, QuizRound } from '../progress/store.js';
 import type { Sandbox } from '../redis/sandbox.js';
 import { c, sym } from '../ui/theme.js';

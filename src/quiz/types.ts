@@ -1,5 +1,5 @@
 // What a quiz question is. The bank (src/quiz/bank/) is the one source; REDIS_INTERVIEW_GUIDE.md is generated from it.
-import type { Check } from '../lessons/engine/types.js';
+import type { Check } from '../engine/types.js';
 
 export type QuizLevel = 'beginner' | 'intermediate' | 'advanced';
 export type QuestionKind = 'choice' | 'command' | 'predict' | 'open';

@@ -1,5 +1,5 @@
 // Quiz topic "caching": loading patterns, TTLs and jitter, invalidation, stampedes, penetration, avalanches, hot keys.
-import { all, stringEquals, ttlBetween } from '../../lessons/engine/checks.js';
+import { all, stringEquals, ttlBetween } from '../../engine/checks.js';
 import type { Topic } from '../types.js';
 
 export const topic: Topic = {

@@ -1,5 +1,5 @@
 // Quiz topic: Redis Cluster: hash slots, hash tags, redirections, resharding, failover and multi-key limits.
-import { all, custom, learnerUsed } from '../../lessons/engine/checks.js';
+import { all, custom, learnerUsed } from '../../engine/checks.js';
 import type { Topic } from '../types.js';
 
 /** The part of a key Redis Cluster hashes: the first non-empty {…} section, else the whole key. */

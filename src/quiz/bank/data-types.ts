@@ -1,5 +1,5 @@
 // Quiz topic: the data types, what each is for, and the internal encodings Redis picks for them.
-import { all, custom, hashHas, lengthIs, zscoreEquals } from '../../lessons/engine/checks.js';
+import { all, custom, hashHas, lengthIs, zscoreEquals } from '../../engine/checks.js';
 import type { Topic } from '../types.js';
 
 export const topic: Topic = {

@@ -1,5 +1,5 @@
 // Quiz topic: key expiry (TTL semantics, lazy and active expiry, replicas) and maxmemory eviction policies.
-import { all, stringEquals, ttlBetween } from '../../lessons/engine/checks.js';
+import { all, stringEquals, ttlBetween } from '../../engine/checks.js';
 import type { Topic } from '../types.js';
 
 export const topic: Topic = {

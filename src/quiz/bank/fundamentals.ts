@@ -1,5 +1,5 @@
 // Quiz topic: what Redis is, how it executes commands, RESP, complexity and blocking commands.
-import { all, learnerUsed, listEquals, stringEquals } from '../../lessons/engine/checks.js';
+import { all, learnerUsed, listEquals, stringEquals } from '../../engine/checks.js';
 import type { Topic } from '../types.js';
 
 export const topic: Topic = {

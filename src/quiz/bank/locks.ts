@@ -1,5 +1,5 @@
 // Quiz topic "locks": SET NX PX with tokens, safe release and extension, lease expiry, fencing, Redlock, semaphores, leaders, idempotency.
-import { all, learnerUsed, notExists, stringEquals, ttlBetween } from '../../lessons/engine/checks.js';
+import { all, learnerUsed, notExists, stringEquals, ttlBetween } from '../../engine/checks.js';
 import type { Topic } from '../types.js';
 
 // Compare-and-delete and compare-and-extend: the owner check and the write must be one atomic step.

@@ -1,5 +1,5 @@
 // Quiz topic "memory-operations": INFO and MEMORY commands, fragmentation, big and hot keys, UNLINK, SCAN, SLOWLOG, latency, clients.
-import { all, learnerReply, learnerUsed, notExists } from '../../lessons/engine/checks.js';
+import { all, learnerReply, learnerUsed, notExists } from '../../engine/checks.js';
 import type { Topic } from '../types.js';
 
 export const topic: Topic = {

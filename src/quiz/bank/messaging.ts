@@ -1,5 +1,5 @@
 // Quiz topic "messaging": Pub/Sub (classic, pattern, sharded), list queues, streams and consumer groups, keyspace notifications.
-import { all, custom, listEquals } from '../../lessons/engine/checks.js';
+import { all, custom, listEquals } from '../../engine/checks.js';
 import type { Topic } from '../types.js';
 
 /** A stream with three orders and a group in which consumer c1 read two of them and never acknowledged. */

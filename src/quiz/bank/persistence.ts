@@ -1,5 +1,5 @@
 // Quiz topic: RDB snapshots, the AOF (fsync policies, rewrite, multi-part AOF), and durability trade-offs.
-import { learnerReply } from '../../lessons/engine/checks.js';
+import { learnerReply } from '../../engine/checks.js';
 import type { Topic } from '../types.js';
 
 export const topic: Topic = {

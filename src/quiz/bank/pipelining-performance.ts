@@ -1,5 +1,5 @@
 // Quiz topic: round trips and pipelining, big and hot keys, slow commands, latency tools, client-side caching, pooling.
-import { all, learnerReply, learnerUsed, notExists } from '../../lessons/engine/checks.js';
+import { all, learnerReply, learnerUsed, notExists } from '../../engine/checks.js';
 import type { Topic } from '../types.js';
 
 export const topic: Topic = {

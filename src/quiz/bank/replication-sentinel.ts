@@ -1,5 +1,5 @@
 // Quiz topic: asynchronous replication, partial resync, WAIT, Sentinel failover and where writes get lost.
-import { all, custom, stringEquals } from '../../lessons/engine/checks.js';
+import { all, custom, stringEquals } from '../../engine/checks.js';
 import type { Topic } from '../types.js';
 
 export const topic: Topic = {

@@ -1,5 +1,5 @@
 // Quiz topic "security": network exposure, protected mode, AUTH and ACL users, TLS, dangerous commands, the Lua sandbox.
-import { learnerReply } from '../../lessons/engine/checks.js';
+import { learnerReply } from '../../engine/checks.js';
 import type { Topic } from '../types.js';
 
 export const topic: Topic = {

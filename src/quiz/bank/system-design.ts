@@ -1,5 +1,5 @@
 // Quiz topic "system-design": rate limiters, leaderboards, sessions, feeds, queues, geo, dedup, sizing, and Redis failure, races, hot keys.
-import { learnerReply, zscoreEquals } from '../../lessons/engine/checks.js';
+import { learnerReply, zscoreEquals } from '../../engine/checks.js';
 import type { Topic } from '../types.js';
 
 /** The member names of a GEOSEARCH reply, with or without WITHDIST/WITHCOORD. */

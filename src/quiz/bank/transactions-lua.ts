@@ -1,5 +1,5 @@
 // Quiz topic: MULTI/EXEC transactions, WATCH, Lua scripts and Redis 7 Functions.
-import { all, learnerUsed, stringEquals, ttlBetween } from '../../lessons/engine/checks.js';
+import { all, learnerUsed, stringEquals, ttlBetween } from '../../engine/checks.js';
 import type { Topic } from '../types.js';
 
 export const topic: Topic = {

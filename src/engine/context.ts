@@ -1,9 +1,9 @@
 // Builds the LessonContext a lesson's (or quiz question's) functions receive.
 import type { Redis } from 'ioredis';
-import type { RecordedCommand } from '../../redis/recorder.js';
-import type { Sandbox } from '../../redis/sandbox.js';
-import { createProgressBar, printLine } from '../../ui/progress-bar.js';
-import { renderTable } from '../../ui/table.js';
+import type { RecordedCommand } from '../redis/recorder.js';
+import type { Sandbox } from '../redis/sandbox.js';
+import { createProgressBar, printLine } from '../ui/progress-bar.js';
+import { renderTable } from '../ui/table.js';
 import type { LessonContext, LessonOptions } from './types.js';
 
 export interface ContextOptions {

@@ -1,11 +1,11 @@
 // How lesson output looks: command lines with reply and time, key tables, check verdicts.
 import type { Redis } from 'ioredis';
-import type { CommandTable } from '../../redis/capabilities.js';
-import { asReport, clipText, formatReply, formatReplyInline, safeText } from '../../redis/format-reply.js';
-import type { RecordedCommand } from '../../redis/recorder.js';
-import { didYouMean } from '../../redis/suggest.js';
-import { clipCell, renderTable } from '../../ui/table.js';
-import { c, displayWidth, sym, terminalWidth } from '../../ui/theme.js';
+import type { CommandTable } from '../redis/capabilities.js';
+import { asReport, clipText, formatReply, formatReplyInline, safeText } from '../redis/format-reply.js';
+import type { RecordedCommand } from '../redis/recorder.js';
+import { didYouMean } from '../redis/suggest.js';
+import { clipCell, renderTable } from '../ui/table.js';
+import { c, displayWidth, sym, terminalWidth } from '../ui/theme.js';
 import type { CheckResult } from './types.js';
 
 const visible = (s: string): number => displayWidth(s);

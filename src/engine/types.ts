@@ -1,8 +1,8 @@
 // What a lesson is: typed data (steps) plus small check functions. The engine names no lesson.
 import type { Redis } from 'ioredis';
-import type { RecordedCommand } from '../../redis/recorder.js';
-import type { Sandbox } from '../../redis/sandbox.js';
-import type { ProgressBar } from '../../ui/progress-bar.js';
+import type { RecordedCommand } from '../redis/recorder.js';
+import type { Sandbox } from '../redis/sandbox.js';
+import type { ProgressBar } from '../ui/progress-bar.js';
 
 export type Level = 'Beginner' | 'Intermediate' | 'Advanced' | 'Expert';
 export const LEVELS: readonly Level[] = ['Beginner', 'Intermediate', 'Advanced', 'Expert'];
@@ -76,22 +76,25 @@ export interface CodeStep extends StepBase {
   run(ctx: LessonContext): Promise<void>;
 }
 
-export interface RaceVariant {
+export interface RaceVariant<S = unknown> {
   label: string;
   /** True for the correct version: the generic test requires it to lose nothing. */
   atomic: boolean;
-  setup?(ctx: LessonContext): Promise<void>;
+  /** `state` is fresh for each variant, from the step's `state()` factory. */
+  setup?(ctx: LessonContext, state: S): Promise<void>;
   /** One concurrent client's work; `i` is its index. */
-  worker(client: Redis, i: number, ctx: LessonContext): Promise<void>;
+  worker(client: Redis, i: number, ctx: LessonContext, state: S): Promise<void>;
   /** What the run should have produced and what it did. */
-  measure(ctx: LessonContext): Promise<{ expected: number; actual: number; unit: string }>;
+  measure(ctx: LessonContext, state: S): Promise<{ expected: number; actual: number; unit: string }>;
 }
 
 /** Concurrent clients run the naive and the correct version; the counts are shown side by side. */
-export interface RaceStep extends StepBase {
+export interface RaceStep<S = unknown> extends StepBase {
   kind: 'race';
   clients: number;
-  variants: RaceVariant[];
+  /** Makes each variant's own state (counters, attempts seen): shared by its setup, workers and measure. */
+  state?: () => S;
+  variants: RaceVariant<S>[];
 }
 
 /** The learner types commands; after each one the check inspects the server. */
