@@ -8,7 +8,7 @@ function result(pass: boolean, expected: string, actual: string): CheckResult {
 const show = (v: unknown): string => (v === null || v === undefined ? '(nil)' : JSON.stringify(v));
 
 async function typeOf(ctx: LessonContext, key: string): Promise<string> {
-  return ctx.admin.type(key);
+  return ctx.unrecorded.type(key);
 }
 
 function wrongType(key: string, want: string, got: string): CheckResult {
@@ -31,7 +31,7 @@ export function all(...checks: Check[]): Check {
 export function exists(name: string): Check {
   return async (ctx) => {
     const key = ctx.key(name);
-    const n = await ctx.admin.exists(key);
+    const n = await ctx.unrecorded.exists(key);
     return result(n === 1, `${key} to exist`, n === 1 ? `${key} exists` : `${key} does not exist`);
   };
 }
@@ -39,7 +39,7 @@ export function exists(name: string): Check {
 export function notExists(name: string): Check {
   return async (ctx) => {
     const key = ctx.key(name);
-    const n = await ctx.admin.exists(key);
+    const n = await ctx.unrecorded.exists(key);
     return result(n === 0, `${key} not to exist`, n === 0 ? `${key} is gone` : `${key} still exists`);
   };
 }
@@ -57,7 +57,7 @@ export function stringEquals(name: string, value: string): Check {
     const key = ctx.key(name);
     const t = await typeOf(ctx, key);
     if (t !== 'string') return wrongType(key, 'string', t);
-    const v = await ctx.admin.get(key);
+    const v = await ctx.unrecorded.get(key);
     return result(v === value, `${key} = ${show(value)}`, `${key} = ${show(v)}`);
   };
 }
@@ -68,7 +68,7 @@ export function numberBetween(name: string, min: number, max: number): Check {
     const key = ctx.key(name);
     const t = await typeOf(ctx, key);
     if (t !== 'string') return wrongType(key, 'string', t);
-    const v = await ctx.admin.get(key);
+    const v = await ctx.unrecorded.get(key);
     const n = Number(v);
     return result(Number.isFinite(n) && n >= min && n <= max, `${key} between ${min} and ${max}`, `${key} = ${show(v)}`);
   };
@@ -78,7 +78,7 @@ export function numberBetween(name: string, min: number, max: number): Check {
 export function ttlBetween(name: string, min: number, max: number): Check {
   return async (ctx) => {
     const key = ctx.key(name);
-    const pttl = await ctx.admin.pttl(key);
+    const pttl = await ctx.unrecorded.pttl(key);
     const actual =
       pttl === -2 ? `${key} does not exist` : pttl === -1 ? `${key} TTL -1 (no expiry)` : `${key} TTL ${(pttl / 1000).toFixed(1)} s`;
     const s = pttl / 1000;
@@ -89,7 +89,7 @@ export function ttlBetween(name: string, min: number, max: number): Check {
 export function noTtl(name: string): Check {
   return async (ctx) => {
     const key = ctx.key(name);
-    const ttl = await ctx.admin.ttl(key);
+    const ttl = await ctx.unrecorded.ttl(key);
     const actual = ttl === -2 ? `${key} does not exist` : ttl === -1 ? `${key} has no expiry` : `${key} TTL ${ttl} s`;
     return result(ttl === -1, `${key} to exist with no expiry`, actual);
   };
@@ -102,7 +102,7 @@ export function hashHas(name: string, fields: Record<string, string>): Check {
     const t = await typeOf(ctx, key);
     if (t !== 'hash') return wrongType(key, 'hash', t);
     const names = Object.keys(fields);
-    const vals = await ctx.admin.hmget(key, ...names);
+    const vals = await ctx.unrecorded.hmget(key, ...names);
     for (let i = 0; i < names.length; i++) {
       if (vals[i] !== fields[names[i]!]) {
         return result(false, `${key} field ${names[i]} = ${show(fields[names[i]!])}`, `${names[i]} = ${show(vals[i])}`);
@@ -116,7 +116,7 @@ export function hashHas(name: string, fields: Record<string, string>): Check {
 export function hashLacks(name: string, field: string): Check {
   return async (ctx) => {
     const key = ctx.key(name);
-    const has = await ctx.admin.hexists(key, field);
+    const has = await ctx.unrecorded.hexists(key, field);
     return result(has === 0, `${key} without field ${field}`, has ? `${key} still has ${field}` : `${key} has no ${field}`);
   };
 }
@@ -127,7 +127,7 @@ export function listEquals(name: string, items: string[]): Check {
     const key = ctx.key(name);
     const t = await typeOf(ctx, key);
     if (t !== 'list') return wrongType(key, 'list', t);
-    const got = await ctx.admin.lrange(key, 0, -1);
+    const got = await ctx.unrecorded.lrange(key, 0, -1);
     return result(show(got) === show(items), `${key} = ${show(items)}`, `${key} = ${show(got)}`);
   };
 }
@@ -138,7 +138,7 @@ export function setEquals(name: string, members: string[]): Check {
     const key = ctx.key(name);
     const t = await typeOf(ctx, key);
     if (t !== 'set') return wrongType(key, 'set', t);
-    const got = (await ctx.admin.smembers(key)).sort();
+    const got = (await ctx.unrecorded.smembers(key)).sort();
     const want = [...members].sort();
     return result(show(got) === show(want), `${key} = {${want.join(', ')}}`, `${key} = {${got.join(', ')}}`);
   };
@@ -150,7 +150,7 @@ export function zsetEquals(name: string, entries: [string, number][]): Check {
     const key = ctx.key(name);
     const t = await typeOf(ctx, key);
     if (t !== 'zset') return wrongType(key, 'zset', t);
-    const flat = await ctx.admin.zrange(key, '0', '-1', 'WITHSCORES');
+    const flat = await ctx.unrecorded.zrange(key, '0', '-1', 'WITHSCORES');
     const got: string[] = [];
     for (let i = 0; i < flat.length; i += 2) got.push(`${flat[i]}:${Number(flat[i + 1])}`);
     const want = entries.map(([m, s]) => `${m}:${s}`);
@@ -161,7 +161,7 @@ export function zsetEquals(name: string, entries: [string, number][]): Check {
 export function zscoreEquals(name: string, member: string, score: number): Check {
   return async (ctx) => {
     const key = ctx.key(name);
-    const s = await ctx.admin.zscore(key, member);
+    const s = await ctx.unrecorded.zscore(key, member);
     return result(s !== null && Number(s) === score, `${key} score of ${member} = ${score}`, `score of ${member} = ${s ?? '(nil)'}`);
   };
 }
@@ -172,17 +172,17 @@ export function lengthIs(name: string, n: number): Check {
     const t = await typeOf(ctx, key);
     const len =
       t === 'list'
-        ? await ctx.admin.llen(key)
+        ? await ctx.unrecorded.llen(key)
         : t === 'set'
-          ? await ctx.admin.scard(key)
+          ? await ctx.unrecorded.scard(key)
           : t === 'zset'
-            ? await ctx.admin.zcard(key)
+            ? await ctx.unrecorded.zcard(key)
             : t === 'hash'
-              ? await ctx.admin.hlen(key)
+              ? await ctx.unrecorded.hlen(key)
               : t === 'stream'
-                ? await ctx.admin.xlen(key)
+                ? await ctx.unrecorded.xlen(key)
                 : t === 'string'
-                  ? await ctx.admin.strlen(key)
+                  ? await ctx.unrecorded.strlen(key)
                   : 0;
     return result(len === n, `${key} length ${n}`, t === 'none' ? `${key} does not exist` : `${key} length ${len}`);
   };
@@ -191,7 +191,7 @@ export function lengthIs(name: string, n: number): Check {
 export function encodingIs(name: string, encoding: string): Check {
   return async (ctx) => {
     const key = ctx.key(name);
-    const enc = (await ctx.admin.call('OBJECT', 'ENCODING', key).catch(() => null)) as string | null;
+    const enc = (await ctx.unrecorded.call('OBJECT', 'ENCODING', key).catch(() => null)) as string | null;
     return result(enc === encoding, `${key} encoding ${encoding}`, enc ? `${key} encoding ${enc}` : `${key} does not exist`);
   };
 }

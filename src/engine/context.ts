@@ -26,7 +26,7 @@ export function createContext(sb: Sandbox, opts: ContextOptions): OwnedContext {
   return {
     sb,
     redis: sb.client,
-    admin: sb.admin,
+    unrecorded: sb.admin,
     key: (name: string) => sb.key(name),
     options: opts.options ?? {},
     scope: opts.scope,

@@ -8,7 +8,8 @@ import type { LineReader } from '../ui/line-reader.js';
 import { c, sym } from '../ui/theme.js';
 import type { OwnedContext } from './context.js';
 import { EndOfInput, META_HELP, indented, pointsAfterHints, pts } from './feedback.js';
-import { commandLine, verdict, wrap } from './render.js';
+import { renderMarkdown } from './markdown.js';
+import { commandLine, verdict } from './render.js';
 import type { RunMode, StepResult } from './results.js';
 import { restoreNamespace, snapshotNamespace } from './snapshot.js';
 import type { CheckResult, ExerciseStep, LessonContext } from './types.js';
@@ -70,7 +71,7 @@ export async function runExercise(step: ExerciseStep, opts: ExerciseRunOptions):
   sctx.history.length = 0;
   const setup = () => applySetup(step, { sb, ctx: sctx, scope });
   await setup();
-  print(wrap(`${c.bold(`Exercise ${opts.number}`)} ${c.dim(`(${pts(step.points)})`)}: ${sb.expand(step.text)}`));
+  print(renderMarkdown(`**Exercise ${opts.number}** (${pts(step.points)}): ${sb.expand(step.text)}`));
   // An exercise whose own solution this server refuses cannot be done here: say so, and do not count it.
   for (const line of step.solution) {
     const j = await judgeLine(sb, sb.expand(line));

@@ -12,7 +12,8 @@ import { createContext, type OwnedContext } from './context.js';
 import { runExercise } from './exercise.js';
 import { EndOfInput, pts } from './feedback.js';
 import { runRace } from './race.js';
-import { commandLine, formatMs, keyTable, wrap } from './render.js';
+import { renderMarkdown } from './markdown.js';
+import { commandLine, formatMs, keyTable } from './render.js';
 import type { JsonCommand, LessonResult, RunMode, RunOptions, StepResult } from './results.js';
 import type { Lesson, Step } from './types.js';
 
@@ -43,6 +44,7 @@ export async function runLesson(lesson: Lesson, sb: Sandbox, opts: RunOptions): 
   out(
     `${c.bold(`${lesson.title}`)} ${c.dim(`· ${lesson.id} · ${lesson.level} · ~${lesson.minutes} min · ${lesson.steps.length} steps · ${pts(maxScore(lesson))}`)}`,
   );
+  if (lesson.intro && start === 0) out(renderMarkdown(sb.expand(lesson.intro)));
   let completed = true;
   try {
     if (start > 0) {
@@ -150,7 +152,7 @@ export async function runLesson(lesson: Lesson, sb: Sandbox, opts: RunOptions): 
     replay: boolean,
   ): Promise<StepResult> {
     const result: StepResult = { id: step.id, kind: step.kind, title: step.title, passed: true, commands: [], totalCommands: 0 };
-    if (step.text && step.kind !== 'exercise') print(wrap(sb.expand(step.text)));
+    if (step.text && step.kind !== 'exercise') print(renderMarkdown(sb.expand(step.text)));
     switch (step.kind) {
       case 'explain':
         return result;

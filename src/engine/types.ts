@@ -18,7 +18,7 @@ export interface LessonContext {
   /** The recorded connection: every command sent on it is printed with reply, time and keys. */
   redis: Redis;
   /** An unrecorded connection, for checks and measurements the learner should not see as lesson commands. */
-  admin: Redis;
+  unrecorded: Redis;
   /** namespace + name. */
   key(name: string): string;
   options: LessonOptions;
@@ -127,6 +127,10 @@ export interface Lesson {
   /** Estimated minutes for a learner. */
   minutes: number;
   summary: string;
+  /** Shown under the lesson's header before the first step (the Markdown's text before its first step section). */
+  intro?: string;
+  /** The Markdown file the prose came from (defineLesson), for the test that every step has its section. */
+  proseFile?: string;
   /**
    * Key names (without the namespace, glob patterns allowed) the lesson may create. The lesson refuses
    * to start if any of them exists and was not created by redis-learn.

@@ -115,9 +115,9 @@ function bytes(n: number): string {
  * lesson claims and would otherwise be counted as the users' memory.
  */
 async function dataMemory(ctx: LessonContext): Promise<number> {
-  const used = (await settledMemoryInfo(ctx.admin)).used;
+  const used = (await settledMemoryInfo(ctx.unrecorded)).used;
   // MEMORY USAGE may be disabled on managed services: then the bookkeeping is simply not subtracted.
-  const meta = Number((await ctx.admin.call('MEMORY', 'USAGE', ctx.sb.metaKey, 'SAMPLES', '0').catch(() => 0)) ?? 0);
+  const meta = Number((await ctx.unrecorded.call('MEMORY', 'USAGE', ctx.sb.metaKey, 'SAMPLES', '0').catch(() => 0)) ?? 0);
   return used - meta;
 }
 
@@ -191,11 +191,11 @@ function zsetMatches(name: string, what: string, order: 'asc' | 'desc', expected
   return custom(what, async (ctx) => {
     const key = ctx.key(name);
     const wantFlat = await expected(ctx);
-    const type = await ctx.admin.type(key);
+    const type = await ctx.unrecorded.type(key);
     if (type !== 'zset') return { pass: false, actual: type === 'none' ? `${key} does not exist` : `${key} is a ${type}` };
     if (wantFlat.length === 0) return { pass: false, actual: 'the data set has no such users: run the lesson again' };
     const gotFlat =
-      order === 'desc' ? await ctx.admin.zrange(key, '0', '-1', 'REV', 'WITHSCORES') : await ctx.admin.zrange(key, '0', '-1', 'WITHSCORES');
+      order === 'desc' ? await ctx.unrecorded.zrange(key, '0', '-1', 'REV', 'WITHSCORES') : await ctx.unrecorded.zrange(key, '0', '-1', 'WITHSCORES');
     const show = (flat: string[]) => {
       const items: string[] = [];
       for (let i = 0; i < flat.length; i += 2) items.push(`${flat[i]} (${flat[i + 1]})`);
@@ -210,9 +210,9 @@ function setMatches(name: string, what: string, expected: (ctx: LessonContext) =
   return custom(what, async (ctx) => {
     const key = ctx.key(name);
     const want = (await expected(ctx)).sort();
-    const type = await ctx.admin.type(key);
+    const type = await ctx.unrecorded.type(key);
     if (type !== 'set') return { pass: false, actual: type === 'none' ? `${key} does not exist` : `${key} is a ${type}` };
-    const got = (await ctx.admin.smembers(key)).sort();
+    const got = (await ctx.unrecorded.smembers(key)).sort();
     if (want.length === 0) return { pass: false, actual: 'the data set has no such users: run the lesson again' };
     const wanted = new Set(want);
     const extra = got.filter((m) => !wanted.has(m)).length;
@@ -304,7 +304,7 @@ this loader a tenth of the run, at most the first ${fmt(ONE_BY_ONE_CAP)} users: 
       // Claim the index keys once, up front: every batch writes to them.
       await ctx.claim(allIndexKeys(ns));
       st.before = await dataMemory(ctx);
-      const info = await memoryInfo(ctx.admin);
+      const info = await memoryInfo(ctx.unrecorded);
       ctx.say(`INFO memory before loading: used_memory ${fmt(info.used)} (${info.human})`);
       const count = oneByOneCount(st.records);
       const sum = await loadRange(ctx, 1, count, 'one by one', loadOneByOne, 100);
@@ -363,7 +363,7 @@ The further away the server (another machine, another zone), the bigger the gap 
       if (one && rp.usPerUser > 0) ctx.say(`speed-up per user: ×${(rates(one).usPerUser / rp.usPerUser).toFixed(1)}`);
 
       const after = await dataMemory(ctx);
-      const info = await memoryInfo(ctx.admin);
+      const info = await memoryInfo(ctx.unrecorded);
       if (st.before !== undefined) {
         ctx.say(
           `INFO memory after: used_memory ${fmt(info.used)} (${info.human}); the ${fmt(st.records)} users and their ` +
@@ -375,7 +375,7 @@ The further away the server (another machine, another zone), the bigger the gap 
         { length: Math.min(200, st.records) },
         (_, i) => 1 + Math.floor((i * st.records) / Math.min(200, st.records)),
       );
-      const bad = await verifyIndexes(ctx.admin, ns, sample);
+      const bad = await verifyIndexes(ctx.unrecorded, ns, sample);
       ctx.say(
         `spot check of ${count(sample.length, 'user')} against the indexes: ${bad.length ? count(bad.length, 'mismatch', 'mismatches') : 'all agree'}.`,
       );
@@ -448,13 +448,13 @@ and a small key (intset or listpack encoded) comes back whole in a single call, 
     async run(ctx) {
       const ns = ctx.sb.ns;
       const pattern = `${ns}user:*`;
-      const dbsize = await ctx.admin.dbsize();
-      const statsBefore = await commandStats(ctx.admin, ['keys', 'scan']);
+      const dbsize = await ctx.unrecorded.dbsize();
+      const statsBefore = await commandStats(ctx.unrecorded, ['keys', 'scan']);
       let keysCall: { found: number; ms: number } | null = null;
       if (ctx.sb.target.private || dbsize <= 100_000) keysCall = await timeKeys(ctx.redis, pattern);
       else ctx.say(`KEYS skipped: this shared database holds ${fmt(dbsize)} keys and KEYS would block everyone while it walks them.`);
       const s = await walkCursor(ctx.redis, 'SCAN', null, { match: pattern, count: 1000 });
-      const statsAfter = await commandStats(ctx.admin, ['keys', 'scan']);
+      const statsAfter = await commandStats(ctx.unrecorded, ['keys', 'scan']);
       // Server-side time: the client's stopwatch also counts the network and the client's own pauses.
       const server = (name: string) => {
         const a = statsBefore?.get(name);
@@ -492,7 +492,7 @@ and a small key (intset or listpack encoded) comes back whole in a single call, 
 
       // The biggest and the smallest city: one is a hashtable, the other may be small enough for intset.
       const sizes = await Promise.all(
-        CITIES.map(async (c) => ({ key: cityIndexKey(ns, c.value), n: await ctx.admin.scard(cityIndexKey(ns, c.value)) })),
+        CITIES.map(async (c) => ({ key: cityIndexKey(ns, c.value), n: await ctx.unrecorded.scard(cityIndexKey(ns, c.value)) })),
       );
       sizes.sort((a, b) => b.n - a.n);
       const walks: { cmd: 'SSCAN' | 'ZSCAN'; key: string; count: number }[] = [
@@ -502,7 +502,7 @@ and a small key (intset or listpack encoded) comes back whole in a single call, 
       ];
       const pageRows: (string | number)[][] = [];
       for (const w of walks) {
-        const enc = String(await ctx.admin.call('OBJECT', 'ENCODING', w.key));
+        const enc = String(await ctx.unrecorded.call('OBJECT', 'ENCODING', w.key));
         const r = await walkCursor(ctx.redis, w.cmd, w.key, { count: w.count });
         const sizesPerPage = r.pages.map((p) => p.items.length);
         pageRows.push([
@@ -532,7 +532,7 @@ and a small key (intset or listpack encoded) comes back whole in a single call, 
     check: expanded(
       all(
         zsetMatches('q:top3', 'the 3 highest salaries from {ns}idx:salary, with their scores, in {ns}q:top3', 'desc', async (ctx) =>
-          ctx.admin.zrange(salaryIndexKey(ctx.sb.ns), '0', '2', 'REV', 'WITHSCORES'),
+          ctx.unrecorded.zrange(salaryIndexKey(ctx.sb.ns), '0', '2', 'REV', 'WITHSCORES'),
         ),
         builtOnServer('q:top3', 'ZRANGESTORE', { oneCommand: true }),
       ),
@@ -560,7 +560,7 @@ and a small key (intset or listpack encoded) comes back whole in a single call, 
     check: expanded(
       all(
         setMatches('q:berlin-eng', 'the ids in both {ns}idx:city:berlin and {ns}idx:dept:engineering, in {ns}q:berlin-eng', async (ctx) =>
-          ctx.admin.sinter(cityIndexKey(ctx.sb.ns, 'Berlin'), deptIndexKey(ctx.sb.ns, 'Engineering')),
+          ctx.unrecorded.sinter(cityIndexKey(ctx.sb.ns, 'Berlin'), deptIndexKey(ctx.sb.ns, 'Engineering')),
         ),
         builtOnServer('q:berlin-eng', 'SINTERSTORE'),
       ),
@@ -586,7 +586,7 @@ and a small key (intset or listpack encoded) comes back whole in a single call, 
     check: expanded(
       custom('a ZCOUNT on {ns}idx:age that answers the number of users aged 30–39', async (ctx) => {
         const key = ageIndexKey(ctx.sb.ns);
-        const want = await ctx.admin.zcount(key, 30, 39);
+        const want = await ctx.unrecorded.zcount(key, 30, 39);
         const ran = ctx.history.filter((c) => !c.error && c.args[1] === key);
         const named = (c: (typeof ran)[number]) => String(c.args[0]).toUpperCase();
         const counts = ran.filter((c) => named(c) === 'ZCOUNT');
@@ -634,14 +634,14 @@ salary + 1 — so that ZRANGE … REV gives Berlin's pay ranking.`,
       custom('{ns}q:berlin-pay = the members of {ns}idx:city:berlin scored by their {ns}idx:salary score', async (ctx) => {
         const ns = ctx.sb.ns;
         const key = ctx.key('q:berlin-pay');
-        const ids = await ctx.admin.smembers(cityIndexKey(ns, 'Berlin'));
-        const p = ctx.admin.pipeline();
+        const ids = await ctx.unrecorded.smembers(cityIndexKey(ns, 'Berlin'));
+        const p = ctx.unrecorded.pipeline();
         for (const id of ids) p.zscore(salaryIndexKey(ns), id);
         const scores = ((await p.exec()) ?? []).map((r) => r[1] as string | null);
         const want = ids.map((id, i) => `${id}:${Number(scores[i])}`).sort();
-        const type = await ctx.admin.type(key);
+        const type = await ctx.unrecorded.type(key);
         if (type !== 'zset') return { pass: false, actual: type === 'none' ? `${key} does not exist` : `${key} is a ${type}` };
-        const got = pairs(await ctx.admin.zrange(key, '0', '-1', 'WITHSCORES'));
+        const got = pairs(await ctx.unrecorded.zrange(key, '0', '-1', 'WITHSCORES'));
         let actual = `${key} has ${count(got.length, 'member')} (want ${fmt(want.length)})`;
         if (got.length > want.length)
           actual += ': more than Berlin — ZUNIONSTORE takes everyone in either key, ZINTERSTORE only those in both';
@@ -686,8 +686,8 @@ salary + 1 — so that ZRANGE … REV gives Berlin's pay ranking.`,
         // Name the usual LIMIT slips first: page 1 again, or "LIMIT 10 20" read as a range.
         const key = ctx.key('q:age40s-p2');
         const idx = ageIndexKey(ctx.sb.ns);
-        const got = (await ctx.admin.type(key)) === 'zset' ? await ctx.admin.zrange(key, '0', '-1') : [];
-        if (got.length && same(got, await ctx.admin.zrange(idx, '40', '49', 'BYSCORE', 'LIMIT', '0', '10'))) {
+        const got = (await ctx.unrecorded.type(key)) === 'zset' ? await ctx.unrecorded.zrange(key, '0', '-1') : [];
+        if (got.length && same(got, await ctx.unrecorded.zrange(idx, '40', '49', 'BYSCORE', 'LIMIT', '0', '10'))) {
           return { pass: false, actual: `${key} holds page 1 (entries 1–10): page 2 skips the first 10, LIMIT 10 10` };
         }
         if (got.length > 10) {
@@ -696,7 +696,7 @@ salary + 1 — so that ZRANGE … REV gives Berlin's pay ranking.`,
             actual: `${key} holds ${count(got.length, 'entry', 'entries')}: LIMIT takes an offset and a count (LIMIT 10 10), not a range`,
           };
         }
-        const ages = got.length ? (await ctx.admin.zmscore(key, ...got)).map(Number) : [];
+        const ages = got.length ? (await ctx.unrecorded.zmscore(key, ...got)).map(Number) : [];
         if (ages.some((a) => a < 40 || a > 49)) {
           return {
             pass: false,
@@ -704,7 +704,7 @@ salary + 1 — so that ZRANGE … REV gives Berlin's pay ranking.`,
           };
         }
         const r = await zsetMatches('q:age40s-p2', '', 'asc', async () =>
-          ctx.admin.zrange(idx, '40', '49', 'BYSCORE', 'LIMIT', '10', '10', 'WITHSCORES'),
+          ctx.unrecorded.zrange(idx, '40', '49', 'BYSCORE', 'LIMIT', '10', '10', 'WITHSCORES'),
         )(ctx);
         return { pass: r.pass, actual: r.actual };
       }),
@@ -753,7 +753,7 @@ pays off when the bucket stays in the compact listpack encoding. Watch the encod
           if (layout === 'json') for (const u of batch) jsonBytes += JSON.stringify(u).length;
         }
         const after = await dataMemory(ctx);
-        const fp = await keysFootprint(ctx.admin, [...keys]);
+        const fp = await keysFootprint(ctx.unrecorded, [...keys]);
         st.layoutBytes[layout] = fp.bytes / sample;
         rows.push([
           layout,
@@ -766,7 +766,7 @@ pays off when the bucket stays in the compact listpack encoding. Watch the encod
         ]);
       }
       ctx.table(['layout', 'keys', 'encoding', 'INFO Δ bytes/user', 'MEMORY USAGE bytes/user'], rows);
-      const limit = await hashListpackLimit(ctx.admin);
+      const limit = await hashListpackLimit(ctx.unrecorded);
       ctx.say(
         `the buckets are ${rows[2]?.[2]}: each field holds a JSON document of ~${fmt(jsonBytes / sample)} bytes, ` +
           `over the ${limit ? `${limit.name} of ${limit.value}` : 'listpack value limit (64 bytes by default)'}, so every bucket became a real hashtable ` +
@@ -792,7 +792,7 @@ encoding was the ziplist and the settings were hash-max-ziplist-*; 7.0 keeps tho
 Sorted sets follow the same rule (zset-max-listpack-*: 128 entries, 64 bytes), sets of integers use intset up to
 512 members, and from Redis 7.2 small sets of strings are listpacks too.`,
     async run(ctx) {
-      const limit = await hashListpackLimit(ctx.admin);
+      const limit = await hashListpackLimit(ctx.unrecorded);
       const value = limit?.value ?? 64;
       if (!limit) ctx.say('CONFIG GET is not allowed here; assuming the default hash-max-listpack-value of 64.');
       const key = ctx.key(DEMO_KEY);
@@ -819,7 +819,7 @@ and puts the original value back before the step ends.`,
     async run(ctx) {
       const st = state(ctx);
       const ns = ctx.sb.ns;
-      const limit = await hashListpackLimit(ctx.admin);
+      const limit = await hashListpackLimit(ctx.unrecorded);
       if (!ctx.sb.target.private || !limit) {
         const why = !limit ? 'CONFIG GET/SET is not available on this server' : `this is a shared server (${ctx.sb.target.displayUrl})`;
         ctx.say(
@@ -841,14 +841,14 @@ and puts the original value back before the step ends.`,
         await ctx.redis.unlink(...bucketKeys);
         const cleared = await dataMemory(ctx);
         for await (const batch of generateUsers({ total: sample, batchSize: 250 })) {
-          await writeLayout(ctx.admin, ns, 'bucket', batch);
+          await writeLayout(ctx.unrecorded, ns, 'bucket', batch);
         }
         delta = (await dataMemory(ctx)) - cleared;
-        lp = await keysFootprint(ctx.admin, bucketKeys);
+        lp = await keysFootprint(ctx.unrecorded, bucketKeys);
       } finally {
         await ctx.redis.call('CONFIG', 'SET', limit.name, String(limit.value));
       }
-      const restored = await hashListpackLimit(ctx.admin);
+      const restored = await hashListpackLimit(ctx.unrecorded);
       st.layoutBytes = { ...st.layoutBytes, 'bucket-listpack': lp.bytes / sample };
       const b = st.layoutBytes;
       const rows: (string | number)[][] = [
@@ -868,7 +868,7 @@ and puts the original value back before the step ends.`,
       // The rule is checked on write: the buckets stay listpacks until a write breaks the restored limit.
       const probe = bucketKeys[0]!;
       const encBefore = String(await ctx.redis.call('OBJECT', 'ENCODING', probe));
-      const user1 = (await ctx.admin.hget(probe, '1')) ?? JSON.stringify(LEAVER);
+      const user1 = (await ctx.unrecorded.hget(probe, '1')) ?? JSON.stringify(LEAVER);
       await ctx.redis.hset(probe, '1', user1);
       const encAfter = String(await ctx.redis.call('OBJECT', 'ENCODING', probe));
       ctx.say(`with the limit restored, ${probe} is still ${encBefore}; rewriting one field turns it into ${encAfter}.`);
@@ -886,7 +886,7 @@ leaves. Inside one MULTI … EXEC, remove the hash and take id 0 out of {ns}idx:
       const ns = ctx.sb.ns;
       // Oslo is not one of the generated cities: its index is claimed by name, before it is created.
       await ctx.claim([userKey(ns, LEAVER.id), ...allIndexKeys(ns), cityIndexKey(ns, LEAVER.city), deptIndexKey(ns, LEAVER.department)]);
-      const m = ctx.admin.multi();
+      const m = ctx.unrecorded.multi();
       m.hset(userKey(ns, LEAVER.id), userToHash(LEAVER));
       queueIndexWrites(m, ns, LEAVER);
       await m.exec();
@@ -926,7 +926,7 @@ leaves. Inside one MULTI … EXEC, remove the hash and take id 0 out of {ns}idx:
         notExists('user:0'),
         custom('id 0 in no index, every other entry still there', async (ctx) => {
           const ns = ctx.sb.ns;
-          const p = ctx.admin.pipeline();
+          const p = ctx.unrecorded.pipeline();
           p.sismember(cityIndexKey(ns, LEAVER.city), '0');
           p.sismember(deptIndexKey(ns, LEAVER.department), '0');
           p.zscore(salaryIndexKey(ns), '0');
@@ -939,7 +939,7 @@ leaves. Inside one MULTI … EXEC, remove the hash and take id 0 out of {ns}idx:
             age !== null ? 'idx:age' : '',
           ].filter(Boolean);
           if (left.length) return { pass: false, actual: `id 0 is still in ${left.join(', ')}` };
-          const c = await indexCardinality(ctx.admin, ns);
+          const c = await indexCardinality(ctx.unrecorded, ns);
           const ok = c.cities === c.departments && c.departments === c.salary && c.salary === c.age && c.age > 0;
           if (ok) return { pass: true, actual: `id 0 is in no index; ${count(c.age, 'user')} indexed everywhere` };
           const most = Math.max(c.cities, c.departments, c.salary, c.age);
@@ -1016,7 +1016,7 @@ every single command brief, so other clients' commands slip in between.`,
       const keys = [...loadedKeyNames(ns, st.records)];
       const existing = await (async () => {
         let n = 0;
-        for (let i = 0; i < keys.length; i += 1000) n += await ctx.admin.exists(...keys.slice(i, i + 1000));
+        for (let i = 0; i < keys.length; i += 1000) n += await ctx.unrecorded.exists(...keys.slice(i, i + 1000));
         return n;
       })();
       const bar = await ctx.progress(keys.length, 'UNLINK');
@@ -1038,7 +1038,7 @@ every single command brief, so other clients' commands slip in between.`,
         ['names sent', 'keys removed', 'UNLINK commands', 'round trips', 'time', 'keys/s'],
         [[fmt(s.requested), fmt(s.removed), fmt(s.commands), fmt(s.roundTrips), ms(s.ms), fmt((s.removed * 1000) / Math.max(s.ms, 0.001))]],
       );
-      const leftIdx = await countMatching(ctx.admin, `${ns}idx:*`);
+      const leftIdx = await countMatching(ctx.unrecorded, `${ns}idx:*`);
       ctx.say(
         `${fmt(existing)} of the names existed and ${fmt(s.removed)} were removed; ${count(leftIdx, 'index key')} left under {ns}idx:*.`,
       );

@@ -53,13 +53,13 @@ function bytes(n: number): string {
 }
 
 async function encodingOf(ctx: LessonContext, key: string): Promise<string> {
-  return String(await ctx.admin.call('OBJECT', 'ENCODING', key));
+  return String(await ctx.unrecorded.call('OBJECT', 'ENCODING', key));
 }
 
 async function configValue(ctx: LessonContext, name: string, fallback: string): Promise<{ value: string; read: boolean }> {
   try {
     // RESP2 replies [name, value]; a RESP3 map may arrive as an object.
-    const res = (await ctx.admin.call('CONFIG', 'GET', name)) as string[] | Record<string, string>;
+    const res = (await ctx.unrecorded.call('CONFIG', 'GET', name)) as string[] | Record<string, string>;
     const value = Array.isArray(res) ? res[1] : res[name];
     return value !== undefined ? { value: String(value), read: true } : { value: fallback, read: false };
   } catch {
@@ -118,7 +118,7 @@ function oneHashWrite(name: string, fields: Record<string, string>, restart: Res
     const ran = ranCommands(ctx.history);
     // Keys per field the learner wrote and has not removed since.
     const written = [...new Set(ran.flatMap((c) => keysWrittenBy(c).filter((k) => k.startsWith(`${key}:`))))];
-    const left = written.length ? await ctx.admin.exists(...written) : 0;
+    const left = written.length ? await ctx.unrecorded.exists(...written) : 0;
     const hit = ran.find(
       (c) =>
         (c.name === 'HSET' || c.name === 'HMSET') &&
@@ -322,7 +322,7 @@ export const complexLesson: Lesson = {
         // User 1 on the recorded connection, so both shapes are on screen; the rest in one quiet pipeline.
         await saveProfileAsHash(ctx.redis, hashKeys[0]!, profiles[0]!);
         await saveProfileAsKeys(ctx.redis, prefixes[0]!, profiles[0]!);
-        const p = ctx.admin.pipeline();
+        const p = ctx.unrecorded.pipeline();
         for (let i = 1; i < profiles.length; i++) {
           p.hset(hashKeys[i]!, profiles[i]!);
           p.mset(Object.fromEntries(Object.entries(profiles[i]!).map(([f, v]) => [`${prefixes[i]}:${f}`, v])));
@@ -330,8 +330,8 @@ export const complexLesson: Lesson = {
         await p.exec();
         ctx.say(`Users 2..${MEMORY_USERS} were written the same way on a second connection (not printed).`);
 
-        const hashBytes = await memoryOf(ctx.admin, hashKeys);
-        const stringBytes = await memoryOf(ctx.admin, stringKeys);
+        const hashBytes = await memoryOf(ctx.unrecorded, hashKeys);
+        const stringBytes = await memoryOf(ctx.unrecorded, stringKeys);
         const hashEnc = await encodingOf(ctx, hashKeys[0]!);
         const stringEnc = await encodingOf(ctx, stringKeys[0]!);
         ctx.table(
@@ -354,9 +354,9 @@ export const complexLesson: Lesson = {
         // User 1 is a made-up profile ("Alan B."), so the bio is generic filler, not a famous person's.
         let bio = '';
         while (bio.length <= max) bio += 'Likes short round trips, small keys and long walks. ';
-        const before = await memoryOf(ctx.admin, [hashKeys[0]!]);
+        const before = await memoryOf(ctx.unrecorded, [hashKeys[0]!]);
         await ctx.redis.hset(hashKeys[0]!, 'bio', bio.trim());
-        const after = await memoryOf(ctx.admin, [hashKeys[0]!]);
+        const after = await memoryOf(ctx.unrecorded, [hashKeys[0]!]);
         const encAfter = await encodingOf(ctx, hashKeys[0]!);
         ctx.say(
           `Adding a ${bio.trim().length}-byte bio to user 1 crosses hash-max-listpack-value ` +
@@ -730,7 +730,7 @@ export const complexLesson: Lesson = {
       setup: LEADERBOARD_SETUP,
       check: custom('ben at 295 points added by ZINCRBY, and a ZREVRANK reply matching his rank now', async (ctx) => {
         const key = ctx.key('leaderboard:season');
-        const score = await ctx.admin.zscore(key, 'ben');
+        const score = await ctx.unrecorded.zscore(key, 'ben');
         if (score === null || Number(score) !== 295) {
           return { pass: false, actual: `score of ben = ${score ?? '(nil)'}` };
         }
@@ -743,7 +743,7 @@ export const complexLesson: Lesson = {
             pass: false,
             actual: `you set the score with ${set.command}: worked out in the client, so points won meanwhile are lost`,
           };
-        const rank = await ctx.admin.zrevrank(key, 'ben');
+        const rank = await ctx.unrecorded.zrevrank(key, 'ben');
         const ran = ranCommands(ctx.history);
         const last = ran.filter((c) => c.name === 'ZREVRANK' && c.args[1] === key && c.args[2] === 'ben').at(-1);
         if (!last) {
@@ -871,12 +871,12 @@ export const complexLesson: Lesson = {
         await ctx.claim(keys);
 
         // Warm up the code paths on the quiet connection so the first way measured is not penalised.
-        for (let i = 0; i < ways.length; i++) await incrementBatch(ctx.admin, keys[i]!, 50, ways[i]!);
+        for (let i = 0; i < ways.length; i++) await incrementBatch(ctx.unrecorded, keys[i]!, 50, ways[i]!);
 
         const best: BatchRun[] = [];
         for (let rep = 0; rep < BATCH_REPEATS; rep++) {
           for (let i = 0; i < ways.length; i++) {
-            await ctx.admin.del(keys[i]!);
+            await ctx.unrecorded.del(keys[i]!);
             const run = await incrementBatch(ctx.redis, keys[i]!, BATCH_SIZE, ways[i]!);
             if (!best[i] || run.ms < best[i]!.ms) best[i] = run;
           }
@@ -934,7 +934,7 @@ export const complexLesson: Lesson = {
           .exec();
         ctx.say(
           `A ▸ EXEC → ${res === null ? '(nil)' : JSON.stringify(res)}. Redis discarded A's whole transaction: alice is ` +
-            `still ${await ctx.admin.get(alice)}. Without WATCH, A would have written alice=${a0 - 30} and B's 25 coins ` +
+            `still ${await ctx.unrecorded.get(alice)}. Without WATCH, A would have written alice=${a0 - 30} and B's 25 coins ` +
             'would have vanished: a lost update.',
         );
       },
@@ -953,7 +953,7 @@ export const complexLesson: Lesson = {
         const bob = ctx.key('account:bob');
         await ctx.claim([alice, bob]);
         const [b] = await ctx.clients(1);
-        const start = (await ctx.admin.mget(alice, bob)).map(Number) as [number, number];
+        const start = (await ctx.unrecorded.mget(alice, bob)).map(Number) as [number, number];
 
         const result = await transfer(ctx.redis, alice, bob, 30, {
           async beforeCommit(attempt) {
@@ -962,7 +962,7 @@ export const complexLesson: Lesson = {
             ctx.say(`B ▸ INCRBY ${alice} 5 → (integer) ${v}   (B strikes again during attempt 1)`);
           },
         });
-        const [a1, b1] = (await ctx.admin.mget(alice, bob)).map(Number) as [number, number];
+        const [a1, b1] = (await ctx.unrecorded.mget(alice, bob)).map(Number) as [number, number];
         ctx.say(
           `transfer(alice → bob, 30): ${result.status} after ${result.attempts} attempts. alice=${a1}, bob=${b1}: ` +
             `total ${a1 + b1} = ${start[0] + start[1]} + 5 from B. Nothing lost, nothing created.`,
@@ -1000,7 +1000,7 @@ export const complexLesson: Lesson = {
             }
           },
           async measure(ctx) {
-            const actual = Number(await ctx.admin.hget(ctx.key('race:naive'), 'karma'));
+            const actual = Number(await ctx.unrecorded.hget(ctx.key('race:naive'), 'karma'));
             return { expected: RACE_CLIENTS * RACE_ROUNDS, actual, unit: 'points' };
           },
         },
@@ -1020,7 +1020,7 @@ export const complexLesson: Lesson = {
             }
           },
           async measure(ctx) {
-            const actual = Number(await ctx.admin.hget(ctx.key('race:watch'), 'karma'));
+            const actual = Number(await ctx.unrecorded.hget(ctx.key('race:watch'), 'karma'));
             const commits = RACE_CLIENTS * RACE_ROUNDS;
             ctx.say(
               `WATCH lost nothing, but needed ${watchAttempts} attempts for ${commits} commits ` +
@@ -1040,7 +1040,7 @@ export const complexLesson: Lesson = {
             for (let r = 0; r < RACE_ROUNDS; r++) await client.hincrby(ctx.key('race:hincrby'), 'karma', 1);
           },
           async measure(ctx) {
-            const actual = Number(await ctx.admin.hget(ctx.key('race:hincrby'), 'karma'));
+            const actual = Number(await ctx.unrecorded.hget(ctx.key('race:hincrby'), 'karma'));
             return { expected: RACE_CLIENTS * RACE_ROUNDS, actual, unit: 'points' };
           },
         },

@@ -123,7 +123,7 @@ function bytes(n: number): string {
 }
 
 async function memoryUsage(ctx: LessonContext, key: string): Promise<number> {
-  return Number(await ctx.admin.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
+  return Number(await ctx.unrecorded.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
 }
 
 function visitorIds(from: number, to: number): string[] {
@@ -134,7 +134,7 @@ function visitorIds(from: number, to: number): string[] {
 async function fresh(ctx: LessonContext, names: string[], write: (key: (n: string) => string) => Promise<unknown>): Promise<void> {
   const keys = names.map((n) => ctx.key(n));
   await ctx.claim(keys);
-  await ctx.admin.unlink(...keys);
+  await ctx.unrecorded.unlink(...keys);
   await write((n) => ctx.key(n));
 }
 
@@ -247,23 +247,23 @@ async function sellsWhatIsNotThere(ctx: LessonContext, script: RanCommand, inv: 
   const probeRes = `${res}:probe`;
   const numkeys = Number(script.args[2]);
   const args = script.args.slice(1).map((a, i) => (i >= 2 && i < 2 + numkeys ? (a === inv ? probeInv : a === res ? probeRes : a) : a));
-  const saved = await Promise.all([inv, res].map(async (k) => ({ k, dump: await ctx.admin.dumpBuffer(k), pttl: await ctx.admin.pttl(k) })));
+  const saved = await Promise.all([inv, res].map(async (k) => ({ k, dump: await ctx.unrecorded.dumpBuffer(k), pttl: await ctx.unrecorded.pttl(k) })));
   const [killer] = await ctx.clients(1);
-  await ctx.admin.set(probeInv, '1');
-  await ctx.admin.unlink(probeRes);
+  await ctx.unrecorded.set(probeInv, '1');
+  await ctx.unrecorded.unlink(probeRes);
   const timer = setTimeout(() => {
     void killer!.call('SCRIPT', 'KILL').catch(() => killer!.call('FUNCTION', 'KILL').catch(() => undefined));
   }, 1000);
   try {
-    await ctx.admin.call(script.name, ...args).catch(() => undefined);
+    await ctx.unrecorded.call(script.name, ...args).catch(() => undefined);
   } finally {
     clearTimeout(timer);
   }
-  const [stock, reserved] = await Promise.all([ctx.admin.get(probeInv), ctx.admin.hlen(probeRes)]);
-  await ctx.admin.unlink(probeInv, probeRes);
+  const [stock, reserved] = await Promise.all([ctx.unrecorded.get(probeInv), ctx.unrecorded.hlen(probeRes)]);
+  await ctx.unrecorded.unlink(probeInv, probeRes);
   for (const { k, dump, pttl } of saved) {
-    if (dump) await ctx.admin.restore(k, pttl > 0 ? pttl : 0, dump, 'REPLACE');
-    else await ctx.admin.unlink(k);
+    if (dump) await ctx.unrecorded.restore(k, pttl > 0 ? pttl : 0, dump, 'REPLACE');
+    else await ctx.unrecorded.unlink(k);
   }
   if (stock === '1' && reserved === 0) return null;
   return `run again with 1 unit left, your script reserved anyway (stock ${stock ?? '(nil)'}): the check must be inside the script, before the DECRBY`;
@@ -354,16 +354,16 @@ At login, give the session a NEW id and drop the old one (RENAME, or create + UN
       points: 2,
       setup: (ctx) =>
         fresh(ctx, ['session:sess-77'], async (k) => {
-          await ctx.admin.hset(k('session:sess-77'), { user_id: '77', name: 'Lin', last_page: '/products/PROD-12' });
-          await ctx.admin.expire(k('session:sess-77'), 60);
+          await ctx.unrecorded.hset(k('session:sess-77'), { user_id: '77', name: 'Lin', last_page: '/products/PROD-12' });
+          await ctx.unrecorded.expire(k('session:sess-77'), 60);
         }),
       check: expanded(
         custom('{ns}session:sess-77: last_page = /cart, its other fields kept, TTL slid back to 1700–1800 s', async (ctx) => {
           const key = ctx.key('session:sess-77');
-          const type = await ctx.admin.type(key);
+          const type = await ctx.unrecorded.type(key);
           if (type !== 'hash')
             return { pass: false, actual: type === 'none' ? `${key} is gone: the shopper was logged out` : `${key} is a ${type}` };
-          const session = await ctx.admin.hgetall(key);
+          const session = await ctx.unrecorded.hgetall(key);
           if (session.last_page !== '/cart') return { pass: false, actual: `last_page = ${JSON.stringify(session.last_page ?? null)}` };
           const lost = Object.entries({ user_id: '77', name: 'Lin' })
             .filter(([f, v]) => session[f] !== v)
@@ -374,7 +374,7 @@ At login, give the session a NEW id and drop the old one (RENAME, or create + UN
               actual: `the session lost ${lost.join(' and ')}: HSET changes only the fields it names, rewriting the session drops the rest`,
             };
           }
-          const pttl = await ctx.admin.pttl(key);
+          const pttl = await ctx.unrecorded.pttl(key);
           const ttl = Math.round(pttl / 1000);
           if (pttl === -1) return { pass: false, actual: `${key} has no expiry: the shopper would never be logged out` };
           if (ttl >= 1699 && ttl <= 1800) return { pass: true, actual: `last_page = /cart, user_id and name kept, TTL ${ttl} s` };
@@ -427,17 +427,17 @@ A MULTI alone cannot do it, because a transaction cannot use the reply of HGETAL
         await addToCart(ctx.redis, guest, 'PROD-12', 1);
         await addToCart(ctx.redis, user, 'PROD-7', 1);
         await addToCart(ctx.redis, user, 'PROD-30', 1);
-        const before = { guest: await ctx.admin.hgetall(guest), user: await ctx.admin.hgetall(user) };
+        const before = { guest: await ctx.unrecorded.hgetall(guest), user: await ctx.unrecorded.hgetall(user) };
         const moved = await mergeCarts(ctx.redis, guest, user);
         await touchSession(ctx.redis, session, { user_id: '42', cart: 'user-42' }, 1800);
-        const after = await ctx.admin.hgetall(user);
+        const after = await ctx.unrecorded.hgetall(user);
         const products = [...new Set([...Object.keys(before.guest), ...Object.keys(before.user)])].sort();
         ctx.say(`merged ${count(moved, 'line')} from {ns}cart:guest-9f2 into {ns}cart:user-42:`);
         ctx.table(
           ['product', 'guest cart', 'user cart before', 'user cart after'],
           products.map((p) => [p, before.guest[p] ?? '-', before.user[p] ?? '-', after[p] ?? '-']),
         );
-        ctx.say(`guest cart still exists: ${(await ctx.admin.exists(guest)) ? 'yes' : 'no'}`);
+        ctx.say(`guest cart still exists: ${(await ctx.unrecorded.exists(guest)) ? 'yes' : 'no'}`);
       },
     },
     {
@@ -504,7 +504,7 @@ The TTL gets random jitter: products cached together (say, after a deploy) would
         ctx.table(['read', 'cache', 'took', 'product'], rows);
         ctx.say(`search "lamp" page 1 → ${JSON.stringify(search.value)} (${search.hit ? 'hit' : 'miss'})`);
         // The counts come from the hash itself, so the sentence always says what the table and the key show.
-        const { hits, misses, ratio } = await hitRatio(ctx.admin, stats);
+        const { hits, misses, ratio } = await hitRatio(ctx.unrecorded, stats);
         ctx.say(
           `{ns}cache:stats: ${count(hits, 'hit')}, ${count(misses, 'miss', 'misses')} (the ${count(rows.length, 'product read')} above and the search), ` +
             `hit ratio ${pct(ratio)}; the database was queried ${count(db.loads, 'time')}`,
@@ -513,7 +513,7 @@ The TTL gets random jitter: products cached together (say, after a deploy) would
         for (const id of CATALOGUE.keys()) {
           await cacheAside(ctx.redis, ctx.key(`product:${id}`), () => db.load(id), { ttlSeconds: 300, jitterSeconds: 60 });
         }
-        const ttls = await Promise.all([...CATALOGUE.keys()].map((id) => ctx.admin.ttl(ctx.key(`product:${id}`))));
+        const ttls = await Promise.all([...CATALOGUE.keys()].map((id) => ctx.unrecorded.ttl(ctx.key(`product:${id}`))));
         ctx.say(`TTLs of the ${ttls.length} cached products (300 s + up to 60 s of jitter): ${ttls.join(', ')}`);
       },
     },
@@ -566,7 +566,7 @@ The fix is a rebuild lock: on a miss, SET lock:product:<id> <token> NX PX 2000. 
       check: expanded(
         all(
           custom('{ns}search:desk-lamp:page:1 = ["PROD-12","PROD-31"] (as JSON)', async (ctx) => {
-            const raw = await ctx.admin.get(ctx.key('search:desk-lamp:page:1')).catch(() => null);
+            const raw = await ctx.unrecorded.get(ctx.key('search:desk-lamp:page:1')).catch(() => null);
             let ok = false;
             try {
               ok = JSON.stringify(JSON.parse(raw ?? 'null')) === JSON.stringify(['PROD-12', 'PROD-31']);
@@ -677,7 +677,7 @@ A script blocks the whole server while it runs: keep scripts short, and declare 
       points: 3,
       setup: (ctx) =>
         fresh(ctx, ['inventory:PROD-9', 'reservations:PROD-9'], async (k) => {
-          await ctx.admin.set(k('inventory:PROD-9'), '5');
+          await ctx.unrecorded.set(k('inventory:PROD-9'), '5');
         }),
       check: expanded(
         all(
@@ -740,7 +740,7 @@ LPUSH and LTRIM of a few items are O(1); LREM is O(N) in the list's length, whic
         const views = ['PROD-7', 'PROD-12', 'PROD-7', 'PROD-30', 'PROD-18', 'PROD-23', 'PROD-42', 'PROD-12'];
         for (const p of views) await recordView(ctx.redis, key, p, 5);
         ctx.say(`viewed in this order: ${views.join(', ')}`);
-        ctx.say(`recently viewed now: ${(await ctx.admin.lrange(key, 0, -1)).join(', ')}`);
+        ctx.say(`recently viewed now: ${(await ctx.unrecorded.lrange(key, 0, -1)).join(', ')}`);
       },
     },
     {
@@ -751,15 +751,15 @@ LPUSH and LTRIM of a few items are O(1); LREM is O(N) in the list's length, whic
       points: 2,
       setup: (ctx) =>
         fresh(ctx, ['recent_views:user-7'], (k) =>
-          ctx.admin.rpush(k('recent_views:user-7'), 'PROD-5', 'PROD-4', 'PROD-3', 'PROD-2', 'PROD-1'),
+          ctx.unrecorded.rpush(k('recent_views:user-7'), 'PROD-5', 'PROD-4', 'PROD-3', 'PROD-2', 'PROD-1'),
         ),
       check: expanded(
         custom('{ns}recent_views:user-7 = [PROD-9, PROD-3, PROD-5, PROD-4, PROD-2]: newest first, no duplicates, 5 items', async (ctx) => {
           const key = ctx.key('recent_views:user-7');
           const want = ['PROD-9', 'PROD-3', 'PROD-5', 'PROD-4', 'PROD-2'];
-          const type = await ctx.admin.type(key);
+          const type = await ctx.unrecorded.type(key);
           if (type !== 'list') return { pass: false, actual: type === 'none' ? `${key} does not exist` : `${key} is a ${type}` };
-          const got = await ctx.admin.lrange(key, 0, -1);
+          const got = await ctx.unrecorded.lrange(key, 0, -1);
           if (got.join() === want.join()) return { pass: true, actual: `${key} = [${got.join(', ')}]` };
           // Name what went wrong: the duplicate LREM would have removed, the cap LTRIM would have kept, the wrong end.
           const problems: string[] = [];
@@ -804,17 +804,17 @@ LPUSH and LTRIM of a few items are O(1); LREM is O(N) in the list's length, whic
       points: 3,
       setup: (ctx) =>
         fresh(ctx, ['also_viewed:PROD-4', 'also_viewed:PROD-8', 'recs:user-7'], async (k) => {
-          await ctx.admin.zadd(k('also_viewed:PROD-4'), 4, 'PROD-5', 2, 'PROD-6', 1, 'PROD-7');
-          await ctx.admin.zadd(k('also_viewed:PROD-8'), 3, 'PROD-6', 5, 'PROD-9');
+          await ctx.unrecorded.zadd(k('also_viewed:PROD-4'), 4, 'PROD-5', 2, 'PROD-6', 1, 'PROD-7');
+          await ctx.unrecorded.zadd(k('also_viewed:PROD-8'), 3, 'PROD-6', 5, 'PROD-9');
         }),
       check: expanded(
         all(
           custom('{ns}recs:user-7 = also_viewed:PROD-4 × 2 + also_viewed:PROD-8 × 1', async (ctx) => {
             const dest = ctx.key('recs:user-7');
-            const type = await ctx.admin.type(dest);
+            const type = await ctx.unrecorded.type(dest);
             if (type !== 'zset') return { pass: false, actual: type === 'none' ? `${dest} does not exist` : `${dest} is a ${type}` };
             const want = pairs(
-              await ctx.admin.call(
+              await ctx.unrecorded.call(
                 'ZUNION',
                 '2',
                 ctx.key('also_viewed:PROD-4'),
@@ -825,21 +825,21 @@ LPUSH and LTRIM of a few items are O(1); LREM is O(N) in the list's length, whic
                 'WITHSCORES',
               ),
             );
-            const got = pairs(await ctx.admin.call('ZRANGE', dest, '0', '-1', 'WITHSCORES'));
+            const got = pairs(await ctx.unrecorded.call('ZRANGE', dest, '0', '-1', 'WITHSCORES'));
             const show = (p: [string, number][]) => p.map(([m, sc]) => `${m}:${sc}`).join(' ');
             if (show(got) === show(want)) return { pass: true, actual: `${dest} = ${show(got)}` };
             // Name the usual slips by computing what each would have produced.
             const a = ctx.key('also_viewed:PROD-4');
             const b = ctx.key('also_viewed:PROD-8');
             const slips: [string, unknown][] = [
-              ["equal weights: today's product must count twice (WEIGHTS 2 1)", await ctx.admin.call('ZUNION', '2', a, b, 'WITHSCORES')],
+              ["equal weights: today's product must count twice (WEIGHTS 2 1)", await ctx.unrecorded.call('ZUNION', '2', a, b, 'WITHSCORES')],
               [
                 'the weights are the wrong way round: they follow the order of the keys, so 2 goes with also_viewed:PROD-4',
-                await ctx.admin.call('ZUNION', '2', a, b, 'WEIGHTS', '1', '2', 'WITHSCORES'),
+                await ctx.unrecorded.call('ZUNION', '2', a, b, 'WEIGHTS', '1', '2', 'WITHSCORES'),
               ],
               [
                 'only the products in both sets: ZINTERSTORE drops the rest, ZUNIONSTORE keeps them',
-                await ctx.admin.call('ZINTER', '2', a, b, 'WEIGHTS', '2', '1', 'WITHSCORES'),
+                await ctx.unrecorded.call('ZINTER', '2', a, b, 'WEIGHTS', '2', '1', 'WITHSCORES'),
               ],
             ];
             const slip = slips.find(([, r]) => show(pairs(r)) === show(got));
@@ -1064,16 +1064,16 @@ Below, a second connection subscribes, a notification is pushed (XADD + PUBLISH 
       points: 2,
       setup: (ctx) =>
         fresh(ctx, ['notifications:user-7'], async (k) => {
-          for (let n = 1; n <= 5; n++) await ctx.admin.xadd(k('notifications:user-7'), '*', 'type', 'promo', 'n', String(n));
+          for (let n = 1; n <= 5; n++) await ctx.unrecorded.xadd(k('notifications:user-7'), '*', 'type', 'promo', 'n', String(n));
         }),
       check: expanded(
         all(
           custom('{ns}notifications:user-7: 5 entries, oldest n=2, newest type=shipped order=1001', async (ctx) => {
             const key = ctx.key('notifications:user-7');
-            if ((await ctx.admin.type(key)) !== 'stream') return { pass: false, actual: `${key} is not a stream` };
-            const len = await ctx.admin.xlen(key);
-            const [first] = await ctx.admin.xrange(key, '-', '+', 'COUNT', 1);
-            const [last] = await ctx.admin.xrevrange(key, '+', '-', 'COUNT', 1);
+            if ((await ctx.unrecorded.type(key)) !== 'stream') return { pass: false, actual: `${key} is not a stream` };
+            const len = await ctx.unrecorded.xlen(key);
+            const [first] = await ctx.unrecorded.xrange(key, '-', '+', 'COUNT', 1);
+            const [last] = await ctx.unrecorded.xrevrange(key, '+', '-', 'COUNT', 1);
             const fields = (e: [string, string[]] | undefined) => {
               const o: Record<string, string> = {};
               for (let i = 0; e && i < e[1].length; i += 2) o[e[1][i]!] = e[1][i + 1]!;
@@ -1140,16 +1140,16 @@ Below, a second connection subscribes, a notification is pushed (XADD + PUBLISH 
       points: 3,
       setup: (ctx) =>
         fresh(ctx, ['stores:berlin', 'stores:near-user-7'], (k) =>
-          ctx.admin.geoadd(k('stores:berlin'), ...BERLIN_STORES.flatMap(([name, lon, lat]) => [lon, lat, name])),
+          ctx.unrecorded.geoadd(k('stores:berlin'), ...BERLIN_STORES.flatMap(([name, lon, lat]) => [lon, lat, name])),
         ),
       check: expanded(
         all(
           custom('{ns}stores:near-user-7 = the stores within 3 km, scored by distance in km', async (ctx) => {
             const dest = ctx.key('stores:near-user-7');
-            const type = await ctx.admin.type(dest);
+            const type = await ctx.unrecorded.type(dest);
             if (type !== 'zset') return { pass: false, actual: type === 'none' ? `${dest} does not exist` : `${dest} is a ${type}` };
             const want = pairs(
-              await ctx.admin.call(
+              await ctx.unrecorded.call(
                 'GEOSEARCH',
                 ctx.key('stores:berlin'),
                 'FROMLONLAT',
@@ -1162,7 +1162,7 @@ Below, a second connection subscribes, a notification is pushed (XADD + PUBLISH 
                 'WITHDIST',
               ),
             );
-            const got = pairs(await ctx.admin.call('ZRANGE', dest, '0', '-1', 'WITHSCORES'));
+            const got = pairs(await ctx.unrecorded.call('ZRANGE', dest, '0', '-1', 'WITHSCORES'));
             const members = got.map(([m, d]) => `${m}:${d < 1e6 ? d.toFixed(3) : d}`);
             const expected = want.map(([m, d]) => `${m}:${d.toFixed(3)}`);
             const geohashes = got.some(([, sc]) => sc > 1e6);
@@ -1239,7 +1239,7 @@ To rank suggestions by popularity, keep a second sorted set term → searches an
         all(
           custom('{ns}search:result:redblue-m = (facet:color:red ∪ facet:color:blue) ∩ facet:size:m', async (ctx) => {
             const dest = ctx.key('search:result:redblue-m');
-            const type = await ctx.admin.type(dest);
+            const type = await ctx.unrecorded.type(dest);
             if (type === 'none') {
               // An empty result deletes the destination: the usual cause is AND-ing the two colours.
               const empty = ranCommands(ctx.history).find((c) => c.name === 'SINTERSTORE' && c.args[1] === dest && Number(c.reply) === 0);
@@ -1251,10 +1251,10 @@ To rank suggestions by popularity, keep a second sorted set term → searches an
               };
             }
             if (type !== 'set') return { pass: false, actual: `${dest} is a ${type}` };
-            const colours = new Set(await ctx.admin.sunion(ctx.key('facet:color:red'), ctx.key('facet:color:blue')));
-            const want = (await ctx.admin.smembers(ctx.key('facet:size:m'))).filter((p) => colours.has(p)).sort();
-            const got = (await ctx.admin.smembers(dest)).sort();
-            const sizes = new Set(await ctx.admin.smembers(ctx.key('facet:size:m')));
+            const colours = new Set(await ctx.unrecorded.sunion(ctx.key('facet:color:red'), ctx.key('facet:color:blue')));
+            const want = (await ctx.unrecorded.smembers(ctx.key('facet:size:m'))).filter((p) => colours.has(p)).sort();
+            const got = (await ctx.unrecorded.smembers(dest)).sort();
+            const sizes = new Set(await ctx.unrecorded.smembers(ctx.key('facet:size:m')));
             const why = got.some((p) => !sizes.has(p))
               ? ' — some are not size M: the size must be intersected (AND), only the colours are a union (OR)'
               : got.some((p) => !colours.has(p))
@@ -1270,7 +1270,7 @@ To rank suggestions by popularity, keep a second sorted set term → searches an
               (k) => k.startsWith(prefix) && k !== dest,
             );
             for (const k of temps) {
-              if ((await ctx.admin.pttl(k)) === -1) {
+              if ((await ctx.unrecorded.pttl(k)) === -1) {
                 return {
                   pass: false,
                   actual: `${k} is still there with no TTL: UNLINK it once the result is stored (or give it a short TTL)`,
@@ -1338,15 +1338,15 @@ Below, three days of visitors with overlaps (returning visitors) go into one HLL
         ctx.table(['day', 'exact', 'PFCOUNT', 'error'], rows);
         const setBytes = await memoryUsage(ctx, setKey);
         const hllBytes = await memoryUsage(ctx, ctx.key(`visitors:${VISITOR_DAYS[0]![0]}`));
-        const setEncoding = String(await ctx.admin.call('OBJECT', 'ENCODING', setKey));
+        const setEncoding = String(await ctx.unrecorded.call('OBJECT', 'ENCODING', setKey));
         ctx.table(
           ['2024-06-01, same visitors', 'MEMORY USAGE', 'answers'],
           [
-            [`set (${await ctx.admin.scard(setKey)} members, ${setEncoding})`, bytes(setBytes), 'exact count, membership, listing'],
+            [`set (${await ctx.unrecorded.scard(setKey)} members, ${setEncoding})`, bytes(setBytes), 'exact count, membership, listing'],
             ['HyperLogLog', bytes(hllBytes), 'estimated count, union'],
           ],
         );
-        const perMember = setBytes / (await ctx.admin.scard(setKey));
+        const perMember = setBytes / (await ctx.unrecorded.scard(setKey));
         ctx.say(
           `the set takes ${(setBytes / hllBytes).toFixed(1)}× the memory, about ${perMember.toFixed(0)} B per visitor: ` +
             `a million visitors a day would need ~${perMember.toFixed(0)} MB per day, the HyperLogLog still ${bytes(hllBytes)}`,
@@ -1393,12 +1393,12 @@ HINCRBYFLOAT stores decimal text computed in long double: fine for a dashboard, 
             price: product.price,
           });
         }
-        const funnel = await funnelReport(ctx.admin, keys.funnel);
+        const funnel = await funnelReport(ctx.unrecorded, keys.funnel);
         ctx.table(
           ['stage', 'visits', 'of previous', 'of all'],
           funnel.map((r) => [r.stage, r.count, pct(r.fromPrevious), pct(r.fromStart)]),
         );
-        const m = await ctx.admin.hgetall(keys.metrics);
+        const m = await ctx.unrecorded.hgetall(keys.metrics);
         ctx.say(
           `{ns}daily_metrics:${day}: ${m.page_views} page views, ${m.orders} orders, revenue ${m.revenue} (HINCRBYFLOAT) vs ${m.revenue_cents} cents (HINCRBY)`,
         );
@@ -1420,10 +1420,10 @@ HINCRBYFLOAT stores decimal text computed in long double: fine for a dashboard, 
       check: expanded(
         custom('{ns}visitors:2024-w22 = the union of the three days (a HyperLogLog)', async (ctx) => {
           const dest = ctx.key('visitors:2024-w22');
-          const type = await ctx.admin.type(dest);
+          const type = await ctx.unrecorded.type(dest);
           if (type !== 'string') return { pass: false, actual: type === 'none' ? `${dest} does not exist` : `${dest} is a ${type}` };
-          if ((await ctx.admin.getrange(dest, 0, 3)) !== 'HYLL') {
-            const value = await ctx.admin.get(dest);
+          if ((await ctx.unrecorded.getrange(dest, 0, 3)) !== 'HYLL') {
+            const value = await ctx.unrecorded.get(dest);
             const number = /^\d+$/.test(value ?? '');
             return {
               pass: false,
@@ -1432,8 +1432,8 @@ HINCRBYFLOAT stores decimal text computed in long double: fine for a dashboard, 
                 : `${dest} is a string, not a HyperLogLog`,
             };
           }
-          const want = await ctx.admin.pfcount(...VISITOR_DAYS.map(([d]) => ctx.key(`visitors:${d}`)));
-          const got = await ctx.admin.pfcount(dest);
+          const want = await ctx.unrecorded.pfcount(...VISITOR_DAYS.map(([d]) => ctx.key(`visitors:${d}`)));
+          const got = await ctx.unrecorded.pfcount(dest);
           const missing = VISITOR_DAYS.map(([d]) => ctx.key(`visitors:${d}`)).filter(
             (k) => !ranCommands(ctx.history).some((c) => c.name === 'PFMERGE' && c.args[1] === dest && c.args.slice(2).includes(k)),
           );
@@ -1490,13 +1490,13 @@ async function setupMergeRace(ctx: LessonContext, variant: string): Promise<void
   const guest = ctx.key(`cart:race-guest-${variant}`);
   const user = ctx.key(`cart:race-user-${variant}`);
   await ctx.claim([guest, user]);
-  await ctx.admin.unlink(guest, user);
-  await ctx.admin.hset(guest, RACE_GUEST_CART);
-  await ctx.admin.hset(user, RACE_USER_CART);
+  await ctx.unrecorded.unlink(guest, user);
+  await ctx.unrecorded.hset(guest, RACE_GUEST_CART);
+  await ctx.unrecorded.hset(user, RACE_USER_CART);
 }
 
 async function measureMergeRace(ctx: LessonContext, variant: string) {
-  const units = await cartUnits(ctx.admin, ctx.key(`cart:race-user-${variant}`));
+  const units = await cartUnits(ctx.unrecorded, ctx.key(`cart:race-user-${variant}`));
   return { expected: sumOf(RACE_GUEST_CART) + sumOf(RACE_USER_CART), actual: units, unit: 'units in cart' };
 }
 
@@ -1504,19 +1504,19 @@ async function setupStampede(ctx: LessonContext): Promise<void> {
   const key = ctx.key('product:PROD-18');
   const lock = ctx.key('lock:product:PROD-18');
   await ctx.claim([key, lock]);
-  await ctx.admin.unlink(key, lock);
+  await ctx.unrecorded.unlink(key, lock);
   raceState.db = new SlowProductDb(DB_DELAY_MS, CATALOGUE);
 }
 
 async function setupInventory(ctx: LessonContext): Promise<void> {
   const key = ctx.key('inventory:PROD123');
   await ctx.claim([key]);
-  await ctx.admin.set(key, String(UNITS));
+  await ctx.unrecorded.set(key, String(UNITS));
   raceState.sold = 0;
 }
 
 async function measureInventory(ctx: LessonContext, label: string) {
-  const stock = Number(await ctx.admin.get(ctx.key('inventory:PROD123')));
+  const stock = Number(await ctx.unrecorded.get(ctx.key('inventory:PROD123')));
   ctx.say(`${label}: ${count(raceState.sold, 'unit')} sold, stock left ${stock}${stock < 0 ? ' (sold what did not exist)' : ''}`);
   return { expected: UNITS, actual: raceState.sold, unit: 'units sold' };
 }
@@ -1525,15 +1525,15 @@ async function setupFlashRace(ctx: LessonContext, variant: string): Promise<void
   const sale = ctx.key(`flash_sale:race-${variant}`);
   const buyers = ctx.key(`flash_sale:race-${variant}:buyers`);
   await ctx.claim([sale, buyers]);
-  await startFlashSale(ctx.admin, sale, buyers, { product: 'PROD-77', price: '19.99', stock: 100, perUser: FLASH_PER_USER }, 3600);
+  await startFlashSale(ctx.unrecorded, sale, buyers, { product: 'PROD-77', price: '19.99', stock: 100, perUser: FLASH_PER_USER }, 3600);
 }
 
 async function measureFlashRace(ctx: LessonContext, variant: string) {
-  const buyers = await ctx.admin.hgetall(ctx.key(`flash_sale:race-${variant}:buyers`));
+  const buyers = await ctx.unrecorded.hgetall(ctx.key(`flash_sale:race-${variant}:buyers`));
   ctx.say(`${variant === 'lua' ? 'script' : 'client-side checks'}: bought per shopper ${JSON.stringify(buyers)}`);
   return {
     expected: FLASH_USERS * FLASH_PER_USER,
-    actual: await unitsSold(ctx.admin, ctx.key(`flash_sale:race-${variant}:buyers`)),
+    actual: await unitsSold(ctx.unrecorded, ctx.key(`flash_sale:race-${variant}:buyers`)),
     unit: 'units sold',
   };
 }

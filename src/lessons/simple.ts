@@ -108,7 +108,7 @@ function ttlAbout(name: string, seconds: number): Check {
   const min = seconds - Math.max(2, seconds / 10);
   return async (ctx) => {
     const key = ctx.key(name);
-    const pttl = await ctx.admin.pttl(key);
+    const pttl = await ctx.unrecorded.pttl(key);
     const shown = `${key} TTL ${(pttl / 1000).toFixed(pttl < 10_000 ? 3 : 1)} s`;
     const actual =
       pttl === -2
@@ -420,7 +420,7 @@ count page views from many servers": INCR, not GET+SET (and not a lock around GE
             for (let r = 0; r < RACE_ROUNDS; r++) await incrementByReadWrite(client, ctx.key('race:naive'));
           },
           async measure(ctx) {
-            return { expected: RACE_CLIENTS * RACE_ROUNDS, actual: await readNumber(ctx.admin, ctx.key('race:naive')), unit: 'increments' };
+            return { expected: RACE_CLIENTS * RACE_ROUNDS, actual: await readNumber(ctx.unrecorded, ctx.key('race:naive')), unit: 'increments' };
           },
         },
         {
@@ -436,7 +436,7 @@ count page views from many servers": INCR, not GET+SET (and not a lock around GE
           async measure(ctx) {
             return {
               expected: RACE_CLIENTS * RACE_ROUNDS,
-              actual: await readNumber(ctx.admin, ctx.key('race:atomic')),
+              actual: await readNumber(ctx.unrecorded, ctx.key('race:atomic')),
               unit: 'increments',
             };
           },
@@ -654,7 +654,7 @@ counter inside a user document goes up by one.`),
         ctx.say(`to add 1 to "visits" the client downloaded ${u.bytesRead} bytes and uploaded ${u.bytesWritten} bytes`);
         ctx.say('the bigger the document, the more every small change costs; and the GET…SET gap is a race (next step)');
         // The command table answers for modules and for Redis 8, where JSON ships built in.
-        const hasJson = ctx.sb.table.has('json.numincrby') || (await loadedModules(ctx.admin)).some((m) => /^(rejson|json)$/i.test(m));
+        const hasJson = ctx.sb.table.has('json.numincrby') || (await loadedModules(ctx.unrecorded)).some((m) => /^(rejson|json)$/i.test(m));
         ctx.say(
           hasJson
             ? 'this server has the JSON module: JSON.NUMINCRBY would change that field on the server, atomically'
@@ -686,7 +686,7 @@ object whose fields change independently fits a hash. The complex lesson covers 
             for (let r = 0; r < RACE_ROUNDS; r++) await bumpJsonField(client, ctx.key('user:7:json'), 'visits');
           },
           async measure(ctx) {
-            const raw = (await ctx.admin.get(ctx.key('user:7:json'))) ?? '{}';
+            const raw = (await ctx.unrecorded.get(ctx.key('user:7:json'))) ?? '{}';
             const visits = Number((JSON.parse(raw) as { visits?: number }).visits ?? 0);
             return { expected: RACE_CLIENTS * RACE_ROUNDS, actual: visits, unit: 'visits' };
           },
@@ -703,7 +703,7 @@ object whose fields change independently fits a hash. The complex lesson covers 
             for (let r = 0; r < RACE_ROUNDS; r++) await bumpHashField(client, ctx.key('user:7'), 'visits');
           },
           async measure(ctx) {
-            const visits = Number((await ctx.admin.hget(ctx.key('user:7'), 'visits')) ?? '0');
+            const visits = Number((await ctx.unrecorded.hget(ctx.key('user:7'), 'visits')) ?? '0');
             return { expected: RACE_CLIENTS * RACE_ROUNDS, actual: visits, unit: 'visits' };
           },
         },
@@ -728,7 +728,7 @@ after the step, so empty batches are normal). COUNT is a hint for how much work 
 how many keys it returns. Every key present for the whole walk is returned at least once, but a key can
 come back more than once (e.g. while the table resizes): deduplicate on the client.`),
       async run(ctx) {
-        const keys = await ctx.admin.dbsize();
+        const keys = await ctx.unrecorded.dbsize();
         // A few pages on any keyspace: small enough to show cursor steps here, bounded on a big server.
         const count = Math.min(1000, Math.max(5, Math.ceil(keys / 4)));
         ctx.say(`this database holds ${keys} keys; walking it with SCAN … MATCH {ns}user:* COUNT ${count}`);

@@ -255,8 +255,8 @@ export const topic: Topic = {
           // Only the keys the learner's own commands touched: the namespace may hold thousands of lesson keys.
           const found = new Map<string, string>();
           for (const k of new Set(ctx.history.flatMap((c) => c.keys))) {
-            if ((await ctx.admin.type(k)) !== 'string') continue;
-            const v = await ctx.admin.get(k);
+            if ((await ctx.unrecorded.type(k)) !== 'string') continue;
+            const v = await ctx.unrecorded.get(k);
             if (v === 'Ada' || v === 'ada@example.com') found.set(v, k);
           }
           const nameKey = found.get('Ada');

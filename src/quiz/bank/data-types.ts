@@ -341,10 +341,10 @@ export const topic: Topic = {
       setup: [],
       check: custom('bit 5 of active:today set to 1', async (ctx) => {
         const key = ctx.key('active:today');
-        const type = await ctx.admin.type(key);
+        const type = await ctx.unrecorded.type(key);
         if (type !== 'string') return { pass: false, actual: type === 'none' ? `${key} does not exist` : `${key} is a ${type}` };
-        const bit = await ctx.admin.getbit(key, 5);
-        const ones = await ctx.admin.bitcount(key);
+        const bit = await ctx.unrecorded.getbit(key, 5);
+        const ones = await ctx.unrecorded.bitcount(key);
         return { pass: bit === 1 && ones === 1, actual: `bit 5 = ${bit}, ${ones} bit(s) set` };
       }),
       answer: ['SETBIT {ns}active:today 5 1'],
