@@ -1,7 +1,8 @@
-// Command-line wiring only: each command's handler lazy-imports its module so --help stays instant.
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+// Command-line wiring only: each command owns its options type and its handler is lazy-imported so --help stays instant.
+import { Command, CommanderError, InvalidArgumentError, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
+import { RedisLearnError, UsageError, errorMessage, isPromptCancelled } from './errors.js';
 import type { GlobalOptions } from './session.js';
-import { shuttingDown } from './shutdown.js';
+import { hookSignals, shutdownFinished, shuttingDown } from './shutdown.js';
 
 function positiveInt(name: string) {
   return (v: string): number => {
@@ -19,8 +20,16 @@ function nonNegativeInt(name: string) {
   };
 }
 
-async function globals(cmd: Command): Promise<GlobalOptions> {
-  const o = cmd.optsWithGlobals() as { url?: string; private?: boolean; namespace?: string; color?: boolean; learnerUser?: string };
+interface GlobalFlags {
+  url?: string;
+  private?: boolean;
+  namespace?: string;
+  color?: boolean;
+  learnerUser?: string;
+}
+
+async function globals(cmd: { optsWithGlobals(): GlobalFlags }): Promise<GlobalOptions> {
+  const o = cmd.optsWithGlobals();
   const g: GlobalOptions = {
     url: o.url,
     private: o.private,
@@ -33,9 +42,28 @@ async function globals(cmd: Command): Promise<GlobalOptions> {
   return g;
 }
 
-export function buildProgram(): Command {
-  const program = new Command();
-  program
+/**
+ * commander's own errors (unknown option, bad value, stray argument) become UsageErrors: one `redis-learn: …` line
+ * naming the command's --help, exit 2, like every other usage error. Help and --version pass through (exit 0).
+ */
+function usageErrors(cmd: CommandUnknownOpts, path: string): void {
+  cmd.exitOverride((err) => {
+    if (err.exitCode === 0) throw err;
+    // One line: commander puts a "(Did you mean --json?)" on a line of its own.
+    const what = err.message
+      .replace(/^error: /, '')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .join(' ');
+    throw new UsageError(`${what} (${path} --help)`, { cause: err });
+  });
+  // The error is ours to print, in one line: commander's own output of it is dropped.
+  cmd.configureOutput({ outputError: () => {} });
+}
+
+export function buildProgram() {
+  const program = new Command()
     .name('redis-learn')
     .description('Graded Redis lessons, an interview quiz and a pipeline benchmark, against a real Redis server.')
     .version('0.1.0', '-V, --version')
@@ -44,15 +72,11 @@ export function buildProgram(): Command {
     .option('--namespace <prefix>', 'prefix of every key the tool writes', 'learn:')
     .option('--learner-user <user:password>', 'run your commands as this restricted Redis user (also REDIS_LEARNER_URL; see doctor)')
     .option('--no-color', 'plain output (also NO_COLOR)')
-    .showHelpAfterError('(run redis-learn --help for usage)')
     // Every command's --help lists --url, --private and the other global options too.
-    .configureHelp({ showGlobalOptions: true })
-    .exitOverride()
-    .configureOutput({ outputError: (str, write) => write(str) });
+    .configureHelp({ showGlobalOptions: true });
 
-  program.action(async (_opts, cmd: Command) => {
+  program.action(async (_opts, cmd) => {
     if (cmd.args.length) {
-      const { UsageError } = await import('./errors.js');
       const names = program.commands.map((c) => c.name());
       throw new UsageError(`unknown command '${cmd.args[0]}'. Commands: ${names.join(', ')} (redis-learn --help)`);
     }
@@ -69,9 +93,9 @@ export function buildProgram(): Command {
     .command('lessons')
     .description('list the lessons: id, title, level, minutes, status, score')
     .option('--json', 'print the catalogue as JSON')
-    .action(async (opts: { json?: boolean }, cmd: Command) => {
+    .action(async (opts, cmd) => {
       const { lessonsCommand } = await import('./commands/lessons.js');
-      await lessonsCommand(opts, await globals(cmd));
+      lessonsCommand(opts, await globals(cmd));
     });
 
   program
@@ -83,7 +107,7 @@ export function buildProgram(): Command {
     .option('--step <n>', 'start at step N (1-based)', positiveInt('--step'))
     .option('--restart', 'start from step 1 even if you were part-way through')
     .option('--records <n>', 'records to generate in bulk lessons', positiveInt('--records'))
-    .action(async (id: string, opts: LessonCliOptions, cmd: Command) => {
+    .action(async (id, opts, cmd) => {
       const { lessonCommand } = await import('./commands/lesson.js');
       await lessonCommand(id, opts, await globals(cmd));
     });
@@ -91,7 +115,7 @@ export function buildProgram(): Command {
   program
     .command('repl')
     .description('a redis-cli-like prompt inside the sandbox: history, completion, hints, timings, keys touched')
-    .action(async (_opts, cmd: Command) => {
+    .action(async (_opts, cmd) => {
       const { replCommand } = await import('./commands/repl.js');
       await replCommand(await globals(cmd));
     });
@@ -106,7 +130,7 @@ export function buildProgram(): Command {
     .option('--seed <n>', 'reproducible question order', nonNegativeInt('--seed'))
     .option('--list', 'print the question bank instead of asking (needs no Redis)')
     .option('--json', 'with --list: the bank as a JSON array; otherwise one JSON object with the results at the end')
-    .action(async (opts: QuizCliOptions, cmd: Command) => {
+    .action(async (opts, cmd) => {
       const { quizCommand } = await import('./commands/quiz.js');
       await quizCommand(opts, await globals(cmd));
     });
@@ -114,7 +138,7 @@ export function buildProgram(): Command {
   program
     .command('bench')
     .description('bulk-loading benchmark: pipelines and friends, against the server’s own ceiling')
-    .addOption(new Option('--workload <name>', 'what to load').choices(['users', 'set']).default('users'))
+    .addOption(new Option('--workload <name>', 'what to load').choices(['users', 'set'] as const).default('users' as const))
     .option('--records <n>', 'records to load (at most 10,000,000 on a shared server without --force)', positiveInt('--records'), 20000)
     .option(
       '--strategies <list>',
@@ -128,7 +152,7 @@ export function buildProgram(): Command {
     .option('--ceiling', 'also run redis-benchmark against the same server for the ceiling')
     .option('--force', 'allow --records over 10,000,000 on a shared server')
     .option('--json', 'print one JSON object and nothing else on stdout')
-    .action(async (opts: BenchCliOptions, cmd: Command) => {
+    .action(async (opts, cmd) => {
       const { benchCommand } = await import('./commands/bench.js');
       await benchCommand(opts, await globals(cmd));
     });
@@ -137,7 +161,7 @@ export function buildProgram(): Command {
     .command('progress')
     .description('your lessons and quiz progress')
     .option('--json', 'print progress as JSON')
-    .action(async (opts: { json?: boolean }, cmd: Command) => {
+    .action(async (opts, cmd) => {
       const { progressCommand } = await import('./commands/progress.js');
       await progressCommand(opts, await globals(cmd));
     });
@@ -148,7 +172,7 @@ export function buildProgram(): Command {
     .argument('[lesson]', 'lesson id')
     .option('--all', 'every lesson, the REPL sandbox and the quiz')
     .option('--json', 'print what was removed as JSON')
-    .action(async (lesson: string | undefined, opts: { all?: boolean; json?: boolean }, cmd: Command) => {
+    .action(async (lesson, opts, cmd) => {
       const { resetCommand } = await import('./commands/reset.js');
       await resetCommand(lesson, opts, await globals(cmd));
     });
@@ -157,68 +181,50 @@ export function buildProgram(): Command {
     .command('doctor')
     .description('which server, version, modules, latency, RedisInsight, and what to do next')
     .option('--json', 'print the findings as JSON')
-    .action(async (opts: { json?: boolean }, cmd: Command) => {
+    .action(async (opts, cmd) => {
       const { doctorCommand } = await import('./commands/doctor.js');
       await doctorCommand(opts, await globals(cmd));
     });
 
   // Only the bare command takes no words: an unknown one is reported by name (set last: subcommands inherit settings).
   program.allowExcessArguments(true);
+  usageErrors(program, 'redis-learn');
+  for (const cmd of program.commands) usageErrors(cmd, `redis-learn ${cmd.name()}`);
   return program;
 }
 
-export interface LessonCliOptions {
-  auto?: boolean;
-  json?: boolean;
-  step?: number;
-  restart?: boolean;
-  records?: number;
-}
-
-export interface QuizCliOptions {
-  topic?: string;
-  level?: string;
-  count: number;
-  review?: boolean;
-  seed?: number;
-  list?: boolean;
-  json?: boolean;
-}
-
-export interface BenchCliOptions {
-  workload: 'users' | 'set';
-  records: number;
-  strategies?: string;
-  batch?: number;
-  ceiling?: boolean;
-  json?: boolean;
-}
-
+/** Runs the CLI and returns its exit code: 0 done, 1 runtime failure, 2 bad usage, 128+n stopped by signal n. */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  // Before anything starts (a private server, a connection): a signal from here on ends the run through shutdown.ts.
+  hookSignals();
+  let code: number;
   try {
-    await program.parseAsync(argv);
-    // Work a signal cut short may end without an error; the exit code still says it was stopped.
-    return shuttingDown() ?? 0;
+    await buildProgram().parseAsync(argv);
+    code = 0;
   } catch (err) {
-    // Work cut short by Ctrl-C or SIGTERM fails as its connection closes; the signal handler already said why.
-    const signalled = shuttingDown();
-    if (signalled !== null) return signalled;
-    if (err instanceof CommanderError) {
-      // Help and version are exits with code 0; everything else commander rejects is bad usage.
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
-      return 2;
-    }
-    const e = err as Error & { exitCode?: number };
-    if (e && typeof e.exitCode === 'number' && /Error$/.test(e.name)) {
-      process.stderr.write(`redis-learn: ${e.message}\n`);
-      return e.exitCode;
-    }
-    // Prompts cancelled with Ctrl-C or Ctrl-D end quietly.
-    if (e?.name === 'ExitPromptError' || e?.name === 'AbortPromptError') return 130;
-    const msg = e instanceof Error ? e.message : String(err);
-    process.stderr.write(`redis-learn: unexpected error: ${msg.split('\n')[0]}\n`);
-    if (process.env.REDIS_LEARN_DEBUG) process.stderr.write(`${e?.stack ?? ''}\n`);
-    return 1;
+    code = report(err);
   }
+  // Ended early by a signal or a lost server: its line is said; the run's code is its code, once clean-up is done.
+  const ending = shuttingDown();
+  if (ending !== null) {
+    await shutdownFinished();
+    return ending;
+  }
+  return code;
+}
+
+/** Prints what went wrong as one line, unless the run is ending early (then its line is already said). */
+function report(err: unknown): number {
+  if (shuttingDown() !== null) return 1;
+  // Help and version end the parse with an exception of exit code 0.
+  if (err instanceof CommanderError && err.exitCode === 0) return 0;
+  if (err instanceof RedisLearnError) {
+    process.stderr.write(`redis-learn: ${err.message}\n`);
+    return err.exitCode;
+  }
+  // Prompts cancelled with Ctrl-C or Ctrl-D end quietly.
+  if (isPromptCancelled(err)) return 130;
+  process.stderr.write(`redis-learn: unexpected error: ${errorMessage(err).split('\n')[0]}\n`);
+  if (process.env.REDIS_LEARN_DEBUG && err instanceof Error) process.stderr.write(`${err.stack ?? ''}\n`);
+  return 1;
 }

@@ -1,10 +1,11 @@
-// Opens the sandbox for a command: connect, print where we are, and always clean up on exit or signal.
+// Opens the sandbox for a command: connect, print where we are, and close it on return, on a signal or a lost server.
 import { ConnectionError } from './errors.js';
 import { connectRedis, describeTarget } from './redis/connect.js';
 import { DEFAULT_NAMESPACE, Sandbox } from './redis/sandbox.js';
-import { progressWarnings } from './progress/store.js';
-import { markShuttingDown, shuttingDown } from './shutdown.js';
+import { endRun, hookSignals, onShutdown, shuttingDown } from './shutdown.js';
 import { c } from './ui/theme.js';
+
+export { onInterrupt } from './shutdown.js';
 
 export interface GlobalOptions {
   url?: string;
@@ -22,43 +23,32 @@ export interface SessionOptions {
   quiet?: boolean;
 }
 
+/** Sandboxes open now: a connection that ends while its sandbox is in here is a lost server. */
 const open = new Set<Sandbox>();
-let hooked = false;
-/** Clean-up that must run before the sandboxes close when a signal ends the run (a bench removes its keys). */
-const interruptHooks = new Set<() => Promise<void>>();
+/** Each sandbox closes once: the command's own close and an early end's share one promise. */
+const closing = new WeakMap<Sandbox, Promise<void>>();
+let registered = false;
 
-/** Registers work to finish (within a few seconds) when Ctrl-C or SIGTERM ends the run; returns the unregister. */
-export function onInterrupt(fn: () => Promise<void>): () => void {
-  interruptHooks.add(fn);
-  return () => interruptHooks.delete(fn);
+function close(sb: Sandbox): Promise<void> {
+  // Out of `open` first: the end of its connection is then not reported as a lost server.
+  open.delete(sb);
+  let done = closing.get(sb);
+  if (!done) {
+    done = sb.close();
+    closing.set(sb, done);
+  }
+  return done;
 }
 
-function hookSignals(): void {
-  if (hooked) return;
-  hooked = true;
-  const stop = (signal: NodeJS.Signals, code: number) => {
-    process.once(signal, () => {
-      markShuttingDown(code);
-      process.stderr.write(`\n${signal === 'SIGINT' ? 'interrupted' : 'terminated'}: progress saved, cleaning up\n`);
-      void Promise.allSettled([...interruptHooks].map((fn) => fn()))
-        .then(() => {
-          // Closing a sandbox ends its connection: take them out of `open` first, so that is not reported as a lost server.
-          const closing = [...open];
-          open.clear();
-          return Promise.allSettled(closing.map((s) => s.close()));
-        })
-        .then(() => process.exit(code));
-      // A second signal, or a hung clean-up, must not keep the process alive.
-      setTimeout(() => process.exit(code), interruptHooks.size ? 15_000 : 3000).unref();
-    });
-  };
-  stop('SIGINT', 130);
-  stop('SIGTERM', 143);
-  stop('SIGHUP', 129);
+function registerShutdown(): void {
+  if (registered) return;
+  registered = true;
+  hookSignals();
+  onShutdown(() => Promise.allSettled([...open].map(close)));
 }
 
 export async function openSession(g: GlobalOptions, opts: SessionOptions = {}): Promise<Sandbox> {
-  hookSignals();
+  registerShutdown();
   const conn = await connectRedis({ url: g.url, private: g.private, learnerUser: g.learnerUser });
   let sb: Sandbox;
   try {
@@ -67,27 +57,26 @@ export async function openSession(g: GlobalOptions, opts: SessionOptions = {}): 
     await conn.close();
     throw err;
   }
+  if (shuttingDown() !== null) {
+    // A signal arrived while connecting: the clean-up has already closed what was open; this one goes too.
+    await close(sb);
+    throw new ConnectionError('stopped before the session opened');
+  }
   open.add(sb);
   // A server that disappears mid-run ends the run with one line (progress is saved step by step).
   conn.client.on('end', () => {
-    if (open.has(sb) && shuttingDown() === null) {
-      open.delete(sb);
-      process.stderr.write(`redis-learn: ${new ConnectionError('lost the connection to Redis; progress is saved').message}\n`);
-      void conn.close().finally(() => process.exit(1));
-    }
+    if (open.has(sb)) endRun(1, `redis-learn: ${new ConnectionError('lost the connection to Redis; progress is saved').message}\n`);
   });
   if (!opts.quiet) {
     const line = c.dim(describeTarget(conn.target, sb.ns));
     if (opts.json) process.stderr.write(`${line}\n`);
     else process.stdout.write(`${line}\n`);
   }
-  for (const w of progressWarnings.splice(0)) process.stderr.write(`${c.yellow('warning:')} ${w}\n`);
   return sb;
 }
 
-export async function closeSession(sb: Sandbox): Promise<void> {
-  open.delete(sb);
-  await sb.close();
+export function closeSession(sb: Sandbox): Promise<void> {
+  return close(sb);
 }
 
 /** Runs fn inside a session and always closes it. */

@@ -13,11 +13,11 @@ async function leftovers(): Promise<string[]> {
   return scanAll(redis, `${NS}bench:*`);
 }
 
-beforeAll(async () => {
+beforeAll(() => {
   redis = new Redis(serverUrl(DB));
 });
 
-afterAll(async () => {
+afterAll(() => {
   redis.disconnect();
 });
 

@@ -51,8 +51,34 @@ describe('without a TTY', () => {
     expect(r.stderr.trim()).toBe(
       "redis-learn: unknown command 'frobnicate'. Commands: lessons, lesson, repl, quiz, bench, progress, reset, doctor (redis-learn --help)",
     );
-    // Subcommands still refuse stray words.
-    expect((await runCli(['lessons', 'extra'])).code).toBe(2);
+    // Subcommands still refuse stray words, in the same one-line form.
+    const stray = await runCli(['lessons', 'extra']);
+    expect(stray.code).toBe(2);
+    expect(stray.stderr).toBe(
+      "redis-learn: too many arguments for 'lessons'. Expected 0 arguments but got 1. (redis-learn lessons --help)\n",
+    );
+  });
+
+  it('reports what commander rejects as one usage line, exit 2: unknown option, missing argument, bad choice', async () => {
+    const cases: [string[], RegExp][] = [
+      [['lesson', 'simple', '--frobnicate'], /^redis-learn: unknown option '--frobnicate' \(redis-learn lesson --help\)\n$/],
+      [['lessons', '--jsn'], /^redis-learn: unknown option '--jsn' \(Did you mean --json\?\) \(redis-learn lessons --help\)\n$/],
+      [['--frobnicate'], /^redis-learn: unknown option '--frobnicate' \(redis-learn --help\)\n$/],
+      [['lesson'], /^redis-learn: missing required argument 'id' \(redis-learn lesson --help\)\n$/],
+      [
+        ['bench', '--workload', 'cars'],
+        /^redis-learn: option '--workload <name>' argument 'cars' is invalid\. Allowed choices are users, set\. \(redis-learn bench --help\)\n$/,
+      ],
+      [
+        ['quiz', '--count', '0'],
+        /^redis-learn: option '--count <n>' argument '0' is invalid\. --count must be a positive whole number \(redis-learn quiz --help\)\n$/,
+      ],
+    ];
+    for (const [args, line] of cases) {
+      const r = await runCli(args);
+      expect({ args, code: r.code, stdout: r.stdout }).toEqual({ args, code: 2, stdout: '' });
+      expect(r.stderr).toMatch(line);
+    }
   });
 
   it("shows the global options (--url, --private) in every command's --help", async () => {
@@ -72,7 +98,9 @@ describe('without a TTY', () => {
   it('rejects a bad option with exit 2', async () => {
     const r = await runCli(['lesson', 'simple', '--step', 'zero']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--step must be a positive whole number/);
+    expect(r.stderr).toMatch(
+      /^redis-learn: option '--step <n>' argument 'zero' is invalid\. --step must be a positive whole number \(redis-learn lesson --help\)\n$/,
+    );
   });
 
   it('reports an unreachable --url in one line within 5 s, exit 1', async () => {
@@ -219,7 +247,9 @@ describe('lessons', () => {
     writeFileSync(join(home, 'redis-learn', 'progress.json'), '{ not json');
     const r = await runCli(['lessons'], { env: { XDG_CONFIG_HOME: home } });
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/progress file was unreadable/);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^warning: progress file was invalid \(not JSON: .*\); kept it as /),
+    ]);
     expect(readdirSync(join(home, 'redis-learn')).some((f) => f.startsWith('progress.json.corrupt-'))).toBe(true);
   });
 });
@@ -262,6 +292,24 @@ describe('the private server', () => {
     probe.on('error', () => {});
     await expect(probe.connect()).rejects.toThrow();
     probe.disconnect();
+  });
+
+  it('stops on SIGTERM before any session is open (a quiz waiting for its answer): one line, exit 143', async () => {
+    const home = tempConfigHome();
+    const quiz = spawn(process.execPath, [CLI, 'quiz', '--count', '1', '--seed', '3', '--topic', 'fundamentals', '--url', serverUrl(DB)], {
+      env: { ...process.env, NO_COLOR: '1', XDG_CONFIG_HOME: home },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    quiz.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    quiz.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const quizCode = new Promise<number | null>((res) => quiz.on('close', res));
+    for (let i = 0; i < 100 && !/Question 1\/1/.test(stdout); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(stdout).toMatch(/Question 1\/1/);
+    quiz.kill('SIGTERM');
+    expect(await quizCode).toBe(143);
+    expect(stderr.trim().split('\n')).toEqual(['terminated: progress saved, cleaning up']);
   });
 
   it('ends a lesson whose Redis goes away with one line and exit 1, progress kept', async () => {

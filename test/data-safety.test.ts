@@ -60,7 +60,10 @@ describe('data safety on a shared server', () => {
     const home = tempConfigHome();
     const env = { XDG_CONFIG_HOME: home };
     for (const l of LESSONS) {
-      const r = await runCli(['lesson', l.id, '--auto', '--records', '500', '--url', serverUrl(DB), '--namespace', 'safe:'], { env, timeoutMs: 120_000 });
+      const r = await runCli(['lesson', l.id, '--auto', '--records', '500', '--url', serverUrl(DB), '--namespace', 'safe:'], {
+        env,
+        timeoutMs: 120_000,
+      });
       expect({ lesson: l.id, code: r.code, stderr: r.stderr }).toEqual({ lesson: l.id, code: 0, stderr: '' });
     }
     expect(await redis.dbsize()).toBeGreaterThan(before.size);

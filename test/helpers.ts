@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { inject } from 'vitest';
 import { connectRedis } from '../src/redis/connect.js';
 import { Sandbox } from '../src/redis/sandbox.js';
+import type { LineReader } from '../src/ui/line-reader.js';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const CLI = join(ROOT, 'bin', 'redis-learn.js');
@@ -40,7 +41,10 @@ export interface CliResult {
 }
 
 /** Runs the built CLI as a child process without a TTY. */
-export function runCli(args: string[], opts: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  opts: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {},
+): Promise<CliResult> {
   return new Promise((resolvePromise) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       env: { ...process.env, NO_COLOR: '1', ...opts.env },
@@ -57,4 +61,19 @@ export function runCli(args: string[], opts: { env?: Record<string, string>; inp
     });
     child.stdin.end(opts.input ?? '');
   });
+}
+
+/** A learner typing `lines`, one per prompt, then input ends; the prompts shown are kept to check what was asked. */
+export function scriptedInput(lines: readonly string[]): LineReader & { prompts: string[] } {
+  const queue = [...lines];
+  const prompts: string[] = [];
+  return {
+    tty: false,
+    prompts,
+    next: (prompt: string) => {
+      prompts.push(prompt);
+      return Promise.resolve(queue.length ? queue.shift()! : null);
+    },
+    close() {},
+  };
 }

@@ -1,8 +1,10 @@
 // The bulk lesson and its patterns: deterministic batch-wise generation, exact loaders, indexes that agree with
 // the hashes, checks that reject near-misses, clean-up that removes only what was loaded, CONFIG restored.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bulkLesson, MAX_RECORDS, MIN_RECORDS, recordsFor } from '../src/lessons/bulk.js';
+import { bulkLesson } from '../src/lessons/bulk/index.js';
+import { MAX_RECORDS, MIN_RECORDS, recordsFor } from '../src/lessons/bulk/shared.js';
 import { createContext, type OwnedContext } from '../src/engine/context.js';
+import { attemptExercise } from '../src/engine/exercise.js';
 import { runLesson } from '../src/engine/runner.js';
 import type { ExerciseStep, Lesson, Step } from '../src/engine/types.js';
 import { unlinkInBatches } from '../src/patterns/bulk-cleanup.js';
@@ -22,8 +24,7 @@ import { CITIES, DEPARTMENTS, generateUsers, userById, userToHash, type User } f
 import { connectRedis } from '../src/redis/connect.js';
 import { Sandbox } from '../src/redis/sandbox.js';
 import { tokenize } from '../src/redis/tokenize.js';
-import type { LineReader } from '../src/ui/line-reader.js';
-import { openSandbox } from './helpers.js';
+import { openSandbox, scriptedInput } from './helpers.js';
 import { scanAll } from '../src/redis/scan.js';
 
 const DB = 5;
@@ -223,10 +224,7 @@ async function runUntil(ctx: OwnedContext, steps: Step[], stopAt: string): Promi
     if (st.id === stopAt) return;
     if (st.kind === 'code') await st.run(ctx);
     else if (st.kind === 'run') for (const line of st.commands) await sb.exec(tokenize(sb.expand(line)), 'bulk');
-    else if (st.kind === 'exercise') {
-      if (typeof st.setup === 'function') await st.setup(ctx);
-      for (const line of st.solution) await sb.exec(tokenize(sb.expand(line)), 'bulk');
-    }
+    else if (st.kind === 'exercise') await attemptExercise(st, { sb, ctx, scope: bulkLesson.id }, st.solution);
   }
 }
 
@@ -236,12 +234,11 @@ function exercise(id: string): ExerciseStep {
   return st;
 }
 
-async function send(ctx: OwnedContext, line: string): Promise<void> {
-  ctx.history.push(await sb.exec(tokenize(sb.expand(line)), 'bulk'));
-}
-
 describe('the exercises reject near-misses', () => {
   let ctx: OwnedContext;
+  /** The exercise as the engine runs it: its setup, then `lines` (with {ns}) typed by a learner, then its check. */
+  const attempt = (id: string, lines: string[], before?: () => Promise<void>) =>
+    attemptExercise(exercise(id), { sb, ctx, scope: bulkLesson.id }, lines, before);
 
   beforeAll(async () => {
     await sb.reset();
@@ -265,11 +262,9 @@ describe('the exercises reject near-misses', () => {
   });
 
   it('top three: ranks 0..2 without REV (the three lowest) fail, with REV pass', async () => {
-    ctx.history.length = 0;
-    await send(ctx, 'ZRANGESTORE {ns}q:top3 {ns}idx:salary 0 2');
-    expect((await exercise('top-three').check(ctx)).pass).toBe(false);
-    await send(ctx, 'ZRANGESTORE {ns}q:top3 {ns}idx:salary 0 2 REV');
-    const r = await exercise('top-three').check(ctx);
+    const worst = 'ZRANGESTORE {ns}q:top3 {ns}idx:salary 0 2';
+    expect((await attempt('top-three', [worst])).pass).toBe(false);
+    const r = await attempt('top-three', [worst, 'ZRANGESTORE {ns}q:top3 {ns}idx:salary 0 2 REV']);
     expect(r.pass).toBe(true);
     expect(r.actual).not.toContain('{ns}');
   });
@@ -278,85 +273,68 @@ describe('the exercises reject near-misses', () => {
     const top = await sb.admin.zrange('bt:idx:salary', '0', '2', 'REV', 'WITHSCORES');
     const zaddArgs: string[] = [];
     for (let i = 0; i < top.length; i += 2) zaddArgs.push(top[i + 1]!, top[i]!);
-    ctx.history.length = 0;
-    await send(ctx, 'ZRANGE {ns}idx:salary 0 2 REV WITHSCORES');
-    await send(ctx, `ZADD {ns}q:top3 ${zaddArgs.join(' ')}`);
-    const typed = await exercise('top-three').check(ctx);
+    const typed = await attempt('top-three', ['ZRANGE {ns}idx:salary 0 2 REV WITHSCORES', `ZADD {ns}q:top3 ${zaddArgs.join(' ')}`]);
     expect(typed.pass).toBe(false);
     expect(typed.actual).toContain('you typed the result in with ZADD');
     expect(typed.expected).toContain('by one command (ZRANGESTORE)');
 
-    await send(ctx, 'UNLINK {ns}q:top3');
-    await send(ctx, 'COPY {ns}idx:salary {ns}q:top3');
-    await send(ctx, 'ZREMRANGEBYRANK {ns}q:top3 0 -4');
-    const copied = await exercise('top-three').check(ctx);
+    const copied = await attempt('top-three', ['UNLINK {ns}q:top3', 'COPY {ns}idx:salary {ns}q:top3', 'ZREMRANGEBYRANK {ns}q:top3 0 -4']);
     expect(copied.pass).toBe(false);
     expect(copied.actual).toContain('2 commands built it (COPY, ZREMRANGEBYRANK)');
 
     // Starting over with the one command passes.
-    await send(ctx, 'UNLINK {ns}q:top3');
-    await send(ctx, 'ZRANGESTORE {ns}q:top3 {ns}idx:salary 0 2 REV');
-    expect((await exercise('top-three').check(ctx)).pass).toBe(true);
+    expect((await attempt('top-three', ['UNLINK {ns}q:top3', 'ZRANGESTORE {ns}q:top3 {ns}idx:salary 0 2 REV'])).pass).toBe(true);
   });
 
   it('Berlin engineers: the wrong department fails', async () => {
-    await send(ctx, 'SINTERSTORE {ns}q:berlin-eng {ns}idx:city:berlin {ns}idx:dept:sales');
-    expect((await exercise('berlin-engineers').check(ctx)).pass).toBe(false);
+    expect((await attempt('berlin-engineers', ['SINTERSTORE {ns}q:berlin-eng {ns}idx:city:berlin {ns}idx:dept:sales'])).pass).toBe(false);
   });
 
   it('thirties: an exclusive upper bound, or a count on the wrong key, fails', async () => {
-    ctx.history.length = 0;
-    await send(ctx, 'ZCOUNT {ns}idx:age 30 (39');
-    await send(ctx, 'ZCARD {ns}idx:age');
-    expect((await exercise('thirties').check(ctx)).pass).toBe(false);
-    await send(ctx, 'ZCOUNT {ns}idx:age 30 39');
-    expect((await exercise('thirties').check(ctx)).pass).toBe(true);
+    const misses = ['ZCOUNT {ns}idx:age 30 (39', 'ZCARD {ns}idx:age'];
+    expect((await attempt('thirties', misses)).pass).toBe(false);
+    expect((await attempt('thirties', [...misses, 'ZCOUNT {ns}idx:age 30 39'])).pass).toBe(true);
   });
 
   it('Berlin by salary: ZINTERSTORE without WEIGHTS scores salary + 1 and fails', async () => {
-    await send(ctx, 'ZINTERSTORE {ns}q:berlin-pay 2 {ns}idx:salary {ns}idx:city:berlin');
-    const r = await exercise('berlin-pay').check(ctx);
+    const plus1 = 'ZINTERSTORE {ns}q:berlin-pay 2 {ns}idx:salary {ns}idx:city:berlin';
+    const r = await attempt('berlin-pay', [plus1]);
     expect(r.pass).toBe(false);
     expect(r.actual).toMatch(/scored \d+, but the salary is \d+/);
-    await send(ctx, 'ZINTERSTORE {ns}q:berlin-pay 2 {ns}idx:salary {ns}idx:city:berlin WEIGHTS 1 0');
-    expect((await exercise('berlin-pay').check(ctx)).pass).toBe(true);
+    expect((await attempt('berlin-pay', [plus1, `${plus1} WEIGHTS 1 0`])).pass).toBe(true);
   });
 
   it('page two: page one fails', async () => {
-    await send(ctx, 'ZRANGESTORE {ns}q:age40s-p2 {ns}idx:age 40 49 BYSCORE LIMIT 0 10');
-    expect((await exercise('page-two').check(ctx)).pass).toBe(false);
+    expect((await attempt('page-two', ['ZRANGESTORE {ns}q:age40s-p2 {ns}idx:age 40 49 BYSCORE LIMIT 0 10'])).pass).toBe(false);
   });
 
   it('leaver: right state without MULTI fails; dropping a whole index fails; the transaction passes', async () => {
     const leaver = exercise('leaver');
-    const setup = leaver.setup as (c: OwnedContext) => Promise<void>;
     // Removals one by one: the state is right but the exercise asks for one transaction.
-    await setup(ctx);
-    ctx.history.length = 0;
-    for (const line of leaver.solution.filter((l) => l !== 'MULTI' && l !== 'EXEC')) await send(ctx, line);
-    const r1 = await leaver.check(ctx);
+    const removals = leaver.solution.filter((l) => l !== 'MULTI' && l !== 'EXEC');
+    const r1 = await attempt('leaver', removals);
     expect(r1.pass).toBe(false);
     expect(r1.actual).toContain('no MULTI … EXEC that deletes bt:user:0');
     // An empty transaction afterwards does not count either.
-    for (const line of ['MULTI', 'PING', 'EXEC']) await send(ctx, line);
-    expect((await leaver.check(ctx)).pass).toBe(false);
+    expect((await attempt('leaver', [...removals, 'MULTI', 'PING', 'EXEC'])).pass).toBe(false);
 
     // A transaction that throws away the whole Oslo index: id 0 is gone from it, but so is everyone else.
-    await setup(ctx);
-    const oslo = await sb.admin.dumpBuffer(cityIndexKey('bt:', 'Oslo'));
-    ctx.history.length = 0;
-    for (const line of [
-      'MULTI',
-      'UNLINK {ns}user:0',
-      'UNLINK {ns}idx:city:oslo',
-      'SREM {ns}idx:dept:legal 0',
-      'ZREM {ns}idx:salary 0',
-      'ZREM {ns}idx:age 0',
-      'EXEC',
-    ]) {
-      await send(ctx, line);
-    }
-    const r2 = await leaver.check(ctx);
+    let oslo: Buffer | null = null;
+    const r2 = await attempt(
+      'leaver',
+      [
+        'MULTI',
+        'UNLINK {ns}user:0',
+        'UNLINK {ns}idx:city:oslo',
+        'SREM {ns}idx:dept:legal 0',
+        'ZREM {ns}idx:salary 0',
+        'ZREM {ns}idx:age 0',
+        'EXEC',
+      ],
+      async () => {
+        oslo = await sb.admin.dumpBuffer(cityIndexKey('bt:', 'Oslo'));
+      },
+    );
     expect(r2.pass).toBe(false);
     expect(r2.actual).toContain('indexes disagree');
     // Put Oslo back as it was (minus id 0) for the real attempt.
@@ -364,22 +342,13 @@ describe('the exercises reject near-misses', () => {
     await sb.admin.restore(cityIndexKey('bt:', 'Oslo'), 0, oslo!);
     await sb.admin.srem(cityIndexKey('bt:', 'Oslo'), '0');
 
-    await setup(ctx);
-    ctx.history.length = 0;
-    for (const line of leaver.solution.slice(0, 2)) await send(ctx, line);
-    expect((await leaver.check(ctx)).actual).toBe('transaction open, 1 queued: EXEC runs them');
-    for (const line of leaver.solution.slice(2)) await send(ctx, line);
-    const r3 = await leaver.check(ctx);
-    expect(r3).toMatchObject({ pass: true });
+    // The check after each line: a MULTI left open is named; the whole transaction passes.
+    expect((await attempt('leaver', leaver.solution.slice(0, 2))).actual).toBe('transaction open, 1 queued: EXEC runs them');
+    expect(await attempt('leaver', leaver.solution)).toMatchObject({ pass: true });
   });
 });
 
 /** A learner typing `lines`, one per prompt. */
-function typed(lines: string[]): LineReader {
-  const queue = [...lines];
-  return { tty: false, next: async () => (queue.length ? queue.shift()! : null), close() {} };
-}
-
 const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');
 
 describe('an exercise as a learner meets it', () => {
@@ -400,7 +369,7 @@ describe('an exercise as a learner meets it', () => {
     const result = await runLesson(lesson, sb, {
       mode: 'stdin',
       options: { records: 200 },
-      input: typed([
+      input: scriptedInput([
         'SINTER bt:idx:city:berlin bt:idx:dept:engineering',
         `SADD bt:q:berlin-eng ${ids.join(' ')}`,
         'UNLINK bt:q:berlin-eng',

@@ -2,9 +2,11 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createContext, type OwnedContext } from '../src/engine/context.js';
+import { attemptExercise } from '../src/engine/exercise.js';
+import { runRace } from '../src/engine/race.js';
 import { runLesson } from '../src/engine/runner.js';
-import type { CheckResult, ExerciseStep, Lesson } from '../src/engine/types.js';
-import { ecommerceLesson, RATE_GAP_KEY } from '../src/lessons/ecommerce.js';
+import type { CheckResult, ExerciseStep, Lesson, RaceStep } from '../src/engine/types.js';
+import { ecommerceLesson, RATE_GAP_KEY } from '../src/lessons/ecommerce/index.js';
 import { addVisitors, funnelReport, recordVisit } from '../src/patterns/ecommerce-analytics.js';
 import { mulberry32 as seededRandom } from '../src/util/random.js';
 import { cacheAside, cacheAsideWithLock, hitRatio, jitteredTtl, SlowProductDb, type Product } from '../src/patterns/ecommerce-cache.js';
@@ -24,9 +26,7 @@ import {
 import { recordView } from '../src/patterns/ecommerce-recently-viewed.js';
 import { versionAtLeast } from '../src/redis/capabilities.js';
 import type { Sandbox } from '../src/redis/sandbox.js';
-import { tokenize } from '../src/redis/tokenize.js';
-import type { LineReader } from '../src/ui/line-reader.js';
-import { openPrivateSandbox, openSandbox } from './helpers.js';
+import { openPrivateSandbox, scriptedInput } from './helpers.js';
 
 const NS = 'ecom:';
 let sb: Sandbox;
@@ -316,12 +316,13 @@ describe('analytics', () => {
   });
 });
 
-describe('the lesson’s exercise checks reject wrong answers', () => {
+describe('the lesson’s steps on the engine', () => {
   let ctx: OwnedContext;
   let lsb: Sandbox;
 
   beforeAll(async () => {
-    lsb = await openSandbox(6, 'ecomlesson:');
+    // A private server: the learner's path runs scripts (EVAL) only there, as it does for a learner without --url.
+    lsb = await openPrivateSandbox('ecomlesson:');
     ctx = createContext(lsb, { scope: ecommerceLesson.id, write: () => {} });
   });
 
@@ -337,111 +338,135 @@ describe('the lesson’s exercise checks reject wrong answers', () => {
     return step;
   }
 
-  /** Runs the exercise's setup, then these learner commands, then its check. */
-  async function attempt(id: string, lines: string[]): Promise<CheckResult> {
-    const ex = exercise(id);
-    ctx.history.length = 0;
-    if (typeof ex.setup === 'function') await ex.setup(ctx);
-    for (const line of lines) ctx.history.push(await lsb.exec(tokenize(lsb.expand(line)), ecommerceLesson.id));
-    return ex.check(ctx);
+  /** The exercise's setup, then these lines typed by a learner (through the learner's path), then its check. */
+  function attempt(id: string, lines: string[]): Promise<CheckResult> {
+    return attemptExercise(exercise(id), { sb: lsb, ctx, scope: ecommerceLesson.id }, lines);
   }
 
-  it('session: HSET without sliding the TTL fails', async () => {
-    expect((await attempt('session-slide', ['HSET {ns}session:sess-77 last_page /cart'])).pass).toBe(false);
-    expect((await attempt('session-slide', exercise('session-slide').solution)).pass).toBe(true);
+  function race(id: string): RaceStep {
+    const step = ecommerceLesson.steps.find((s): s is RaceStep => s.kind === 'race' && s.id === id);
+    if (!step) throw new Error(`no race ${id}`);
+    return step;
+  }
+
+  describe('races: each variant starts from its own state', () => {
+    it('inventory: every variant counts its own sales; WATCH and the script sell exactly the 10 units', async () => {
+      const rows = (await runRace(race('inventory-race'), { ctx, print: () => {} })).race ?? [];
+      expect(rows.map((r) => r.label)).toEqual(['GET, check, DECR', 'WATCH / MULTI / EXEC', 'Lua check-and-decrement']);
+      // The naive version sells at least the stock (a buyer is refused only after 10 DECRs), usually more.
+      expect(rows[0]!.actual).toBeGreaterThanOrEqual(10);
+      for (const r of rows.filter((x) => x.atomic)) expect(r).toMatchObject({ expected: 10, actual: 10, unit: 'units sold' });
+    });
+
+    it('stampede: plain cache-aside queries the database more than once; with the lock, its own database is queried once', async () => {
+      const rows = (await runRace(race('stampede'), { ctx, print: () => {} })).race ?? [];
+      const [naive, locked] = rows;
+      expect(naive).toMatchObject({ atomic: false, expected: 1 });
+      expect(naive!.actual).toBeGreaterThan(1);
+      expect(locked).toMatchObject({ atomic: true, expected: 1, actual: 1, unit: 'database queries' });
+    });
+
+    it('cart merge and flash sale: the scripts lose nothing', async () => {
+      for (const id of ['cart-merge-race', 'flash-sale-race']) {
+        const rows = (await runRace(race(id), { ctx, print: () => {} })).race ?? [];
+        for (const r of rows.filter((x) => x.atomic)) expect({ id, actual: r.actual }).toEqual({ id, actual: r.expected });
+      }
+    });
   });
 
-  it('inventory: DECRBY + HSET outside a script fails; a script that oversells fails', async () => {
-    const outside = await attempt('inventory-reserve', ['DECRBY {ns}inventory:PROD-9 2', 'HSET {ns}reservations:PROD-9 order-1001 2']);
-    expect(outside.pass).toBe(false);
-    const wrongAmount = await attempt('inventory-reserve', [
-      `EVAL "redis.call('DECRBY', KEYS[1], 3) redis.call('HSET', KEYS[2], 'order-1001', 2)" 2 {ns}inventory:PROD-9 {ns}reservations:PROD-9`,
-    ]);
-    expect(wrongAmount.pass).toBe(false);
-  });
+  describe('exercise checks reject wrong answers', () => {
+    it('session: HSET without sliding the TTL fails', async () => {
+      expect((await attempt('session-slide', ['HSET {ns}session:sess-77 last_page /cart'])).pass).toBe(false);
+      expect((await attempt('session-slide', exercise('session-slide').solution)).pass).toBe(true);
+    });
 
-  it('rate window: INCR then EXPIRE, and SET … NX then INCR, reach the same state but fail (two commands); MULTI + EXPIRE NX passes', async () => {
-    const r = await attempt('rate-window', ['INCR {ns}rate:api:k-42:28500000', 'EXPIRE {ns}rate:api:k-42:28500000 60']);
-    expect(r.pass).toBe(false);
-    expect(r.actual).toContain('INCR and EXPIRE ran as two commands');
-    const setNx = await attempt('rate-window', ['SET {ns}rate:api:k-42:28500000 0 EX 60 NX', 'INCR {ns}rate:api:k-42:28500000']);
-    expect(setNx.pass).toBe(false);
-    expect(setNx.actual).toContain('SET … NX and INCR ran as two commands');
-    const restarted = await attempt('rate-window', [
-      'INCR {ns}rate:api:k-42:28500000',
-      'UNLINK {ns}rate:api:k-42:28500000',
-      'MULTI',
-      'INCR {ns}rate:api:k-42:28500000',
-      'EXPIRE {ns}rate:api:k-42:28500000 60 NX',
-      'EXEC',
-    ]);
-    expect(restarted).toMatchObject({ pass: true });
-    const script = await attempt('rate-window', [
-      `EVAL "local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('EXPIRE', KEYS[1], 60) end return n" 1 {ns}rate:api:k-42:28500000`,
-    ]);
-    expect(script).toMatchObject({ pass: true });
-  });
+    it('inventory: DECRBY + HSET outside a script fails; a script that oversells fails', async () => {
+      const outside = await attempt('inventory-reserve', ['DECRBY {ns}inventory:PROD-9 2', 'HSET {ns}reservations:PROD-9 order-1001 2']);
+      expect(outside.pass).toBe(false);
+      const wrongAmount = await attempt('inventory-reserve', [
+        `EVAL "redis.call('DECRBY', KEYS[1], 3) redis.call('HSET', KEYS[2], 'order-1001', 2)" 2 {ns}inventory:PROD-9 {ns}reservations:PROD-9`,
+      ]);
+      expect(wrongAmount.pass).toBe(false);
+    });
 
-  it('inventory: a script that decrements without checking is tried with 1 unit left and fails; the real keys are left as they were', async () => {
-    const unchecked = await attempt('inventory-reserve', [
-      `EVAL "redis.call('DECRBY', KEYS[1], ARGV[1]) return redis.call('HSET', KEYS[2], ARGV[2], ARGV[1])" 2 {ns}inventory:PROD-9 {ns}reservations:PROD-9 2 order-1001`,
-    ]);
-    expect(unchecked.pass).toBe(false);
-    expect(unchecked.actual).toMatch(/with 1 unit left, your script reserved anyway \(stock -1\)/);
-    expect(await lsb.admin.get('ecomlesson:inventory:PROD-9')).toBe('3');
-    expect(await lsb.admin.hgetall('ecomlesson:reservations:PROD-9')).toEqual({ 'order-1001': '2' });
-    expect(await lsb.admin.exists('ecomlesson:inventory:PROD-9:probe', 'ecomlesson:reservations:PROD-9:probe')).toBe(0);
-    const checked = await attempt('inventory-reserve', [
-      `EVAL "if tonumber(redis.call('GET', KEYS[1])) < tonumber(ARGV[1]) then return -1 end redis.call('DECRBY', KEYS[1], ARGV[1]) return redis.call('HSET', KEYS[2], ARGV[2], ARGV[1])" 2 {ns}inventory:PROD-9 {ns}reservations:PROD-9 2 order-1001`,
-    ]);
-    expect(checked).toMatchObject({ pass: true });
-  });
+    it('rate window: INCR then EXPIRE, and SET … NX then INCR, reach the same state but fail (two commands); MULTI + EXPIRE NX passes', async () => {
+      const r = await attempt('rate-window', ['INCR {ns}rate:api:k-42:28500000', 'EXPIRE {ns}rate:api:k-42:28500000 60']);
+      expect(r.pass).toBe(false);
+      expect(r.actual).toContain('INCR and EXPIRE ran as two commands');
+      const setNx = await attempt('rate-window', ['SET {ns}rate:api:k-42:28500000 0 EX 60 NX', 'INCR {ns}rate:api:k-42:28500000']);
+      expect(setNx.pass).toBe(false);
+      expect(setNx.actual).toContain('SET … NX and INCR ran as two commands');
+      const restarted = await attempt('rate-window', [
+        'INCR {ns}rate:api:k-42:28500000',
+        'UNLINK {ns}rate:api:k-42:28500000',
+        'MULTI',
+        'INCR {ns}rate:api:k-42:28500000',
+        'EXPIRE {ns}rate:api:k-42:28500000 60 NX',
+        'EXEC',
+      ]);
+      expect(restarted).toMatchObject({ pass: true });
+      const script = await attempt('rate-window', [
+        `EVAL "local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('EXPIRE', KEYS[1], 60) end return n" 1 {ns}rate:api:k-42:28500000`,
+      ]);
+      expect(script).toMatchObject({ pass: true });
+    });
 
-  it('cache search: a SET … NX EX after SET … NX + EXPIRE does nothing and does not count', async () => {
-    const r = await attempt('cache-search', [
-      `SET {ns}search:desk-lamp:page:1 '["PROD-12","PROD-31"]' NX`,
-      'EXPIRE {ns}search:desk-lamp:page:1 300',
-      `SET {ns}search:desk-lamp:page:1 '["PROD-12","PROD-31"]' EX 300 NX`,
-    ]);
-    expect(r.pass).toBe(false);
-    expect(r.actual).toContain('created by SET … NX with no expiry');
-  });
+    it('inventory: a script that decrements without checking is tried with 1 unit left and fails; the real keys are left as they were', async () => {
+      const unchecked = await attempt('inventory-reserve', [
+        `EVAL "redis.call('DECRBY', KEYS[1], ARGV[1]) return redis.call('HSET', KEYS[2], ARGV[2], ARGV[1])" 2 {ns}inventory:PROD-9 {ns}reservations:PROD-9 2 order-1001`,
+      ]);
+      expect(unchecked.pass).toBe(false);
+      expect(unchecked.actual).toMatch(/with 1 unit left, your script reserved anyway \(stock -1\)/);
+      expect(await lsb.admin.get('ecomlesson:inventory:PROD-9')).toBe('3');
+      expect(await lsb.admin.hgetall('ecomlesson:reservations:PROD-9')).toEqual({ 'order-1001': '2' });
+      expect(await lsb.admin.exists('ecomlesson:inventory:PROD-9:probe', 'ecomlesson:reservations:PROD-9:probe')).toBe(0);
+      const checked = await attempt('inventory-reserve', [
+        `EVAL "if tonumber(redis.call('GET', KEYS[1])) < tonumber(ARGV[1]) then return -1 end redis.call('DECRBY', KEYS[1], ARGV[1]) return redis.call('HSET', KEYS[2], ARGV[2], ARGV[1])" 2 {ns}inventory:PROD-9 {ns}reservations:PROD-9 2 order-1001`,
+      ]);
+      expect(checked).toMatchObject({ pass: true });
+    });
 
-  it('stores: distances typed back in by hand fail, naming the server-side command', async () => {
-    const stores = await attempt('stores-near-me', [
-      'ZADD {ns}stores:near-user-7 0.5938 alexanderplatz 2.2784 potsdamer-platz 2.3387 kreuzberg 2.4500 prenzlauer-berg',
-    ]);
-    expect(stores.pass).toBe(false);
-    expect(stores.actual).toContain('you typed the result in with ZADD');
-    expect(stores.expected).toContain('GEOSEARCHSTORE');
-  });
+    it('cache search: a SET … NX EX after SET … NX + EXPIRE does nothing and does not count', async () => {
+      const r = await attempt('cache-search', [
+        `SET {ns}search:desk-lamp:page:1 '["PROD-12","PROD-31"]' NX`,
+        'EXPIRE {ns}search:desk-lamp:page:1 300',
+        `SET {ns}search:desk-lamp:page:1 '["PROD-12","PROD-31"]' EX 300 NX`,
+      ]);
+      expect(r.pass).toBe(false);
+      expect(r.actual).toContain('created by SET … NX with no expiry');
+    });
 
-  it('stores: GEOSEARCHSTORE without STOREDIST fails (the scores are geohashes)', async () => {
-    // The stores come from the run step before the exercise; its setup recreates them.
-    const r = await attempt('stores-near-me', [
-      'GEOSEARCHSTORE {ns}stores:near-user-7 {ns}stores:berlin FROMLONLAT 13.4050 52.5200 BYRADIUS 3 km ASC',
-    ]);
-    expect(r.pass).toBe(false);
-    expect(r.actual).toContain('geohashes');
-  });
+    it('stores: distances typed back in by hand fail, naming the server-side command', async () => {
+      const stores = await attempt('stores-near-me', [
+        'ZADD {ns}stores:near-user-7 0.5938 alexanderplatz 2.2784 potsdamer-platz 2.3387 kreuzberg 2.4500 prenzlauer-berg',
+      ]);
+      expect(stores.pass).toBe(false);
+      expect(stores.actual).toContain('you typed the result in with ZADD');
+      expect(stores.expected).toContain('GEOSEARCHSTORE');
+    });
 
-  it('recommendations: equal weights fail', async () => {
-    const r = await attempt('recs-weights', ['ZUNIONSTORE {ns}recs:user-7 2 {ns}also_viewed:PROD-4 {ns}also_viewed:PROD-8']);
-    expect(r.pass).toBe(false);
-  });
+    it('stores: GEOSEARCHSTORE without STOREDIST fails (the scores are geohashes)', async () => {
+      // The stores come from the run step before the exercise; its setup recreates them.
+      const r = await attempt('stores-near-me', [
+        'GEOSEARCHSTORE {ns}stores:near-user-7 {ns}stores:berlin FROMLONLAT 13.4050 52.5200 BYRADIUS 3 km ASC',
+      ]);
+      expect(r.pass).toBe(false);
+      expect(r.actual).toContain('geohashes');
+    });
 
-  it('notifications: approximate trimming leaves more than 5 entries and fails', async () => {
-    const r = await attempt('notify-stream', ['XADD {ns}notifications:user-7 MAXLEN ~ 5 * type shipped order 1001']);
-    expect(r.pass).toBe(false);
+    it('recommendations: equal weights fail', async () => {
+      const r = await attempt('recs-weights', ['ZUNIONSTORE {ns}recs:user-7 2 {ns}also_viewed:PROD-4 {ns}also_viewed:PROD-8']);
+      expect(r.pass).toBe(false);
+    });
+
+    it('notifications: approximate trimming leaves more than 5 entries and fails', async () => {
+      const r = await attempt('notify-stream', ['XADD {ns}notifications:user-7 MAXLEN ~ 5 * type shipped order 1001']);
+      expect(r.pass).toBe(false);
+    });
   });
 });
 
 /** A learner typing `lines`, one per prompt. */
-function typed(lines: string[]): LineReader {
-  const queue = [...lines];
-  return { tty: false, next: async () => (queue.length ? queue.shift()! : null), close() {} };
-}
-
 const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');
 
 function only(...ids: string[]): Lesson {
@@ -451,7 +476,8 @@ function only(...ids: string[]): Lesson {
 describe('the rate limit, as a learner meets it', () => {
   it('the lesson shows SET … PX 1 NX then INCR leaving a counter with no TTL, on the real server', async () => {
     const lines: string[] = [];
-    await runLesson(only('rate-limit'), sb, { mode: 'auto', out: (l) => lines.push(plain(l)) });
+    // Narration is wrapped to the screen: read it as one line per output call, as the next test does.
+    await runLesson(only('rate-limit'), sb, { mode: 'auto', out: (l) => lines.push(plain(l).replace(/\n\s*/g, ' ')) });
     const out = lines.join('\n');
     const key = k(RATE_GAP_KEY);
     expect(out).toContain(`SET ${key} 0 PX 1 NX`);
@@ -468,7 +494,15 @@ describe('the rate limit, as a learner meets it', () => {
     const lines: string[] = [];
     const result = await runLesson(only('rate-window'), sb, {
       mode: 'stdin',
-      input: typed([`SET ${key} 0 EX 60 NX`, `INCR ${key}`, `UNLINK ${key}`, 'MULTI', `INCR ${key}`, `EXPIRE ${key} 60 NX`, 'EXEC']),
+      input: scriptedInput([
+        `SET ${key} 0 EX 60 NX`,
+        `INCR ${key}`,
+        `UNLINK ${key}`,
+        'MULTI',
+        `INCR ${key}`,
+        `EXPIRE ${key} 60 NX`,
+        'EXEC',
+      ]),
       out: (l) => lines.push(plain(l).replace(/\n\s*/g, ' ')),
     });
     // After the INCR the state is right (1, TTL 60): the "not yet" line is about how it was made.

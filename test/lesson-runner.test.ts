@@ -8,8 +8,7 @@ import { pointsAfterHints, runLesson } from '../src/engine/runner.js';
 import type { Lesson } from '../src/engine/types.js';
 import { stringEquals, ttlBetween, all } from '../src/engine/checks.js';
 import type { Sandbox } from '../src/redis/sandbox.js';
-import type { LineReader } from '../src/ui/line-reader.js';
-import { openPrivateSandbox, runCli, serverUrl, tempConfigHome } from './helpers.js';
+import { openPrivateSandbox, runCli, serverUrl, tempConfigHome, scriptedInput } from './helpers.js';
 
 const DB = 9;
 let sb: Sandbox;
@@ -22,21 +21,6 @@ afterAll(async () => {
   await sb.reset();
   await sb.close();
 });
-
-/** A learner typing `lines`, one per prompt; the prompts are kept to check what the learner was shown. */
-function scripted(lines: string[]): LineReader & { prompts: string[] } {
-  const queue = [...lines];
-  const prompts: string[] = [];
-  return {
-    tty: false,
-    prompts,
-    next: async (prompt: string) => {
-      prompts.push(prompt);
-      return queue.length ? queue.shift()! : null;
-    },
-    close() {},
-  };
-}
 
 const tiny: Lesson = {
   id: 'tiny',
@@ -76,7 +60,7 @@ describe('hint costs', () => {
 
   it('grades two hints on a 2-point exercise as 0 points', async () => {
     const lines: string[] = [];
-    const input = scripted(['', ':hint', ':hint', 'SET {ns}t:a 1 EX 60'.replace('{ns}', 'run:')]);
+    const input = scriptedInput(['', ':hint', ':hint', 'SET {ns}t:a 1 EX 60'.replace('{ns}', 'run:')]);
     const r = await runLesson(tiny, sb, { mode: 'interactive', input, out: (l) => lines.push(l) });
     const ex = r.steps.find((s) => s.id === 'ex')!;
     expect(ex).toMatchObject({ passed: true, points: 0, hintsUsed: 2 });
@@ -88,7 +72,7 @@ describe('hint costs', () => {
 describe('between steps', () => {
   it('runs a command typed at the "next" prompt instead of dropping it', async () => {
     const lines: string[] = [];
-    const input = scripted(['GET run:t:seen', '', 'SET run:t:a 1 EX 60']);
+    const input = scriptedInput(['GET run:t:seen', '', 'SET run:t:a 1 EX 60']);
     const r = await runLesson(tiny, sb, { mode: 'interactive', input, out: (l) => lines.push(l) });
     expect(r.score).toBe(2);
     const text = lines.join('\n');
@@ -98,7 +82,7 @@ describe('between steps', () => {
 
   it('says a meta command belongs in exercises, and quits on q', async () => {
     const lines: string[] = [];
-    const r = await runLesson(tiny, sb, { mode: 'interactive', input: scripted([':hint', 'q']), out: (l) => lines.push(l) });
+    const r = await runLesson(tiny, sb, { mode: 'interactive', input: scriptedInput([':hint', 'q']), out: (l) => lines.push(l) });
     expect(r.completed).toBe(false);
     expect(lines.join('\n')).toMatch(/work inside exercises/);
   });
@@ -107,7 +91,7 @@ describe('between steps', () => {
 describe(':reset', () => {
   it('puts the exercise back to its starting state and forgets what was typed', async () => {
     const lines: string[] = [];
-    const input = scripted(['', 'SET run:t:a 2', ':reset', 'GET run:t:a', 'SET run:t:a 1 EX 60']);
+    const input = scriptedInput(['', 'SET run:t:a 2', ':reset', 'GET run:t:a', 'SET run:t:a 1 EX 60']);
     const r = await runLesson(tiny, sb, { mode: 'interactive', input, out: (l) => lines.push(l) });
     expect(r.score).toBe(2);
     const text = lines.join('\n');
@@ -119,7 +103,7 @@ describe(':reset', () => {
 describe('MULTI inside an exercise', () => {
   it('shows (TX) in the prompt, checks nothing until EXEC, then grades the transaction', async () => {
     const lines: string[] = [];
-    const input = scripted(['', 'MULTI', 'SET run:t:a 1', 'EXPIRE run:t:a 60', 'EXEC']);
+    const input = scriptedInput(['', 'MULTI', 'SET run:t:a 1', 'EXPIRE run:t:a 60', 'EXEC']);
     const r = await runLesson(tiny, sb, { mode: 'interactive', input, out: (l) => lines.push(l) });
     expect(r.score).toBe(2);
     const text = lines.join('\n');

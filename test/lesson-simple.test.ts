@@ -1,19 +1,18 @@
 // The simple lesson's own checks and patterns against a real server: wrong answers fail, right ones pass, races race.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createContext, type OwnedContext } from '../src/engine/context.js';
+import { attemptExercise } from '../src/engine/exercise.js';
 import { runRace as engineRace } from '../src/engine/race.js';
 import { runLesson, type StepResult } from '../src/engine/runner.js';
 import type { CheckResult, ExerciseStep, Lesson, RaceStep } from '../src/engine/types.js';
-import { simpleLesson } from '../src/lessons/simple.js';
+import { simpleLesson } from '../src/lessons/simple/index.js';
 import { watchExpiry } from '../src/patterns/simple-expiry-watch.js';
 import { bumpJsonField } from '../src/patterns/simple-json-doc.js';
 import { scanAll } from '../src/patterns/simple-scan.js';
 import { extractKeys, isWrite } from '../src/redis/capabilities.js';
-import { endLearnerTurn, runLearnerCommand } from '../src/redis/learner-command.js';
 import type { Sandbox } from '../src/redis/sandbox.js';
 import { tokenize } from '../src/redis/tokenize.js';
-import type { LineReader } from '../src/ui/line-reader.js';
-import { openSandbox } from './helpers.js';
+import { openSandbox, scriptedInput } from './helpers.js';
 
 const NS = 'ls:';
 let sb: Sandbox;
@@ -46,36 +45,20 @@ function race(id: string): RaceStep {
   return step;
 }
 
-/**
- * What the runner does for a learner: the exercise's setup, then each typed line through the learner's command path
- * (MULTI held until EXEC, as at the prompt) and recorded in the history, then the check.
- */
-async function attempt(id: string, lines: string[], before?: () => Promise<void>): Promise<CheckResult> {
-  const step = exercise(id);
-  ctx.history.length = 0;
-  if (typeof step.setup === 'function') await step.setup(ctx);
-  else for (const line of step.setup ?? []) await sb.exec(tokenize(sb.expand(line)), simpleLesson.id);
-  await before?.();
-  for (const line of lines) {
-    const r = await runLearnerCommand(sb, sb.expand(line), { scope: simpleLesson.id, confirm: async () => true });
-    if (r.status === 'ran') ctx.history.push(r.record);
-  }
-  const result = await step.check(ctx);
-  await endLearnerTurn(sb);
-  return result;
-}
-
-/** A learner typing `lines` at the exercise's prompt, one per prompt; then input ends. */
-function scripted(lines: string[]): LineReader {
-  const queue = [...lines];
-  return { tty: false, next: async () => queue.shift() ?? null, close() {} };
+/** A learner typing `lines` into exercise `id`, through the engine's own learner path and check. */
+function attempt(id: string, lines: string[], before?: () => Promise<void>): Promise<CheckResult> {
+  return attemptExercise(exercise(id), { sb, ctx, scope: simpleLesson.id }, lines, before);
 }
 
 /** Runs one exercise the way `redis-learn lesson simple` does at a prompt; returns its result and the "not yet" lines. */
 async function asLearner(id: string, lines: string[]): Promise<{ step: StepResult | undefined; completed: boolean; notYet: string[] }> {
   const lesson: Lesson = { ...simpleLesson, steps: [exercise(id)] };
   const out: string[] = [];
-  const r = await runLesson(lesson, sb, { mode: 'interactive', input: scripted(lines.map((l) => sb.expand(l))), out: (l) => out.push(l) });
+  const r = await runLesson(lesson, sb, {
+    mode: 'interactive',
+    input: scriptedInput(lines.map((l) => sb.expand(l))),
+    out: (l) => out.push(l),
+  });
   // Feedback is wrapped to the terminal: join its lines back for matching.
   const plain = out.map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').replace(/\n\s*/g, ' '));
   return { step: r.steps[0], completed: r.completed, notYet: plain.filter((l) => l.includes('not yet:')) };
@@ -274,6 +257,15 @@ describe('simple lesson patterns', () => {
 });
 
 describe('simple lesson shape', () => {
+  it('reads its titles and texts from simple.md, with the race sizes filled in', () => {
+    expect(simpleLesson.title).toBe('Strings, counters and expiry');
+    expect(simpleLesson.steps.find((s) => s.id === 'lost-updates')?.title).toBe('Why INCR exists: 50 clients, one counter');
+    for (const s of simpleLesson.steps) {
+      expect(s.text, s.id).toBeTruthy();
+      expect(`${s.title}\n${s.text}`, s.id).not.toMatch(/\{(clients|rounds)\}/);
+    }
+  });
+
   it('is a Beginner lesson of 14–18 steps with at least 5 exercises, writing only keys it declares', () => {
     expect(simpleLesson.level).toBe('Beginner');
     expect(simpleLesson.steps.length).toBeGreaterThanOrEqual(14);

@@ -1,6 +1,8 @@
 // Every lesson in the registry: each exercise's starting state and each of its `wrong` attempts fail its check, its solution passes,
 // --auto scores full marks, atomic race variants lose nothing, and reset leaves no key behind.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseProse } from '../src/engine/prose.js';
 import { LESSONS } from '../src/lessons/index.js';
 import { runLesson } from '../src/engine/runner.js';
 import type { Sandbox } from '../src/redis/sandbox.js';
@@ -43,6 +45,16 @@ describe('the lesson registry', () => {
         expect({ exercise: s.id, wrong: (s.wrong ?? []).length > 0 }).toEqual({ exercise: s.id, wrong: true });
       }
     }
+  });
+});
+
+describe('lesson prose', () => {
+  it.each(LESSONS.map((l) => [l.id, l] as const))('%s: every step has its Markdown section and every section its step', (_id, lesson) => {
+    expect(lesson.proseFile).toMatch(new RegExp(`src/lessons/${lesson.id}/[^/]+\\.md$`));
+    const book = parseProse(readFileSync(lesson.proseFile!, 'utf8'));
+    expect(book.title).toBe(lesson.title);
+    expect(book.sections.map((s) => s.id)).toEqual(lesson.steps.map((s) => s.id));
+    for (const s of lesson.steps) expect({ step: s.id, prose: (s.text ?? '').trim().length > 0 }).toEqual({ step: s.id, prose: true });
   });
 });
 

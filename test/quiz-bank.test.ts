@@ -115,7 +115,7 @@ function differentAnswer(answer: string): string {
 
 describe('live: every command and predict question against a real server', () => {
   let sb: Sandbox;
-  const yes = { confirm: async () => true };
+  const yes = { confirm: () => Promise.resolve(true) };
 
   beforeAll(async () => {
     sb = await openPrivateSandbox('quiztest:bank:');

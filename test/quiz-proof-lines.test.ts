@@ -99,7 +99,7 @@ describe('proof lines', () => {
       for (const [i, line] of q.proof.entries()) {
         const shown = sb.expand(line);
         expect(shown, `${q.id}: ${line} names no key outside the namespace placeholder`).not.toContain('{ns}');
-        const res = await runLearnerCommand(sb, shown, { scope: 'repl', confirm: async () => true });
+        const res = await runLearnerCommand(sb, shown, { scope: 'repl', confirm: () => Promise.resolve(true) });
         expect(res.status === 'refused' ? res.reason : 'ran', `${q.id} line ${i + 1}: ${shown}`).toBe('ran');
         if (res.status !== 'ran') continue;
         const errors = errorsIn(res.record.reply);

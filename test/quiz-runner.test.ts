@@ -49,7 +49,7 @@ async function round(
     input,
     seed: 1,
     namespace: NS,
-    sandbox: async () => sb,
+    sandbox: () => Promise.resolve(sb),
     out: (l) => lines.push(l),
     card: (id) => cards[id],
     saveCard: (id, card) => (cards[id] = card),
@@ -129,14 +129,14 @@ describe('a piped round', () => {
     const grades = ['', '  ', 'hard'];
     const input: QuizInput = {
       interactive: true,
-      choice: async () => null,
-      text: async () => null,
-      draft: async () => true,
-      selfGrade: async (message) => {
+      choice: () => Promise.resolve(null),
+      text: () => Promise.resolve(null),
+      draft: () => Promise.resolve(true),
+      selfGrade: (message) => {
         asked.push(message);
-        return grades.shift() ?? null;
+        return Promise.resolve(grades.shift() ?? null);
       },
-      confirm: async () => false,
+      confirm: () => Promise.resolve(false),
       close: () => {},
     };
     const lines: string[] = [];

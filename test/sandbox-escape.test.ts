@@ -190,7 +190,7 @@ describe('a shared server full of foreign data', () => {
 
   it.each(REFUSED.map((l) => [l]))('refuses: %s', async (line) => {
     const t0 = Date.now();
-    const res = await runLearnerCommand(sb, line, { scope: 'repl', confirm: async () => true });
+    const res = await runLearnerCommand(sb, line, { scope: 'repl', confirm: () => Promise.resolve(true) });
     await endLearnerTurn(sb);
     // LOLWUT with many arguments is harmless and may run; everything else must be refused outright.
     if (!line.startsWith('LOLWUT')) expect({ line, status: res.status }).toEqual({ line, status: 'refused' });
@@ -251,13 +251,20 @@ describe('a shared server full of foreign data', () => {
     // reset removes only what is still ours.
     await run('SET learn:t:kept mine');
     await sb.reset();
-    expect(await admin.mget('learn:t:failed', 'learn:t:deleted', 'learn:t:expired', 'learn:t:kept')).toEqual(['theirs', 'theirs', 'theirs', null]);
+    expect(await admin.mget('learn:t:failed', 'learn:t:deleted', 'learn:t:expired', 'learn:t:kept')).toEqual([
+      'theirs',
+      'theirs',
+      'theirs',
+      null,
+    ]);
     await admin.del('learn:t:failed', 'learn:t:deleted', 'learn:t:expired', 'learn:t:race');
   });
 
   it('a polluted bookkeeping hash of another namespace cannot make reset delete a foreign key', async () => {
     await admin.hset('learn:x:__redis-learn__:owned', 'app:secret', 'repl', 'learn:foreign', 'repl');
-    const r = await runCli(['reset', '--all', '--url', server.url, '--namespace', 'learn:x:'], { env: { XDG_CONFIG_HOME: tempConfigHome() } });
+    const r = await runCli(['reset', '--all', '--url', server.url, '--namespace', 'learn:x:'], {
+      env: { XDG_CONFIG_HOME: tempConfigHome() },
+    });
     expect(r.code).toBe(0);
     expect(await admin.get('app:secret')).toBe('secret in db 0');
     expect(await admin.get('learn:foreign')).toBe('not yours');
@@ -284,7 +291,10 @@ describe('a shared server full of foreign data', () => {
 
   it('honours the database of the URL (/N and ?db=N) for learner commands', async () => {
     const env = { XDG_CONFIG_HOME: tempConfigHome() };
-    for (const [url, db] of [[`${server.url}/3`, 3], [`${server.url}?db=4`, 4]] as const) {
+    for (const [url, db] of [
+      [`${server.url}/3`, 3],
+      [`${server.url}?db=4`, 4],
+    ] as const) {
       const r = await runCli(['repl', '--url', url], { env, input: 'SET learn:mine:db here\n' });
       expect(r.code).toBe(0);
       await admin.select(db);
@@ -302,7 +312,11 @@ describe('a shared server full of foreign data', () => {
     const repl = await runCli(['repl', '--url', server.url], { env, input: `${lines.join('\n')}\n:quit\n`, timeoutMs: 60_000 });
     expect(repl.code).toBe(0);
     expect(repl.stderr).toBe('');
-    expect(repl.stdout.match(/✗|refused|outside the sandbox|bookkeeping|would wait forever|hold the prompt|left alone|must stay in the sandbox|reads keys outside/g)?.length ?? 0).toBeGreaterThanOrEqual(lines.length);
+    expect(
+      repl.stdout.match(
+        /✗|refused|outside the sandbox|bookkeeping|would wait forever|hold the prompt|left alone|must stay in the sandbox|reads keys outside/g,
+      )?.length ?? 0,
+    ).toBeGreaterThanOrEqual(lines.length);
     const lesson = await runCli(['lesson', 'simple', '--url', server.url, '--namespace', 'learn:mine:l:', '--step', '1'], {
       env,
       input: `${lines.slice(0, 12).join('\n')}\n:quit\n`,
@@ -316,7 +330,10 @@ describe('a shared server full of foreign data', () => {
   it('learner commands run as the restricted ACL user when one is given (--learner-user)', async () => {
     await admin.call('ACL', ...aclSetuserLine('learn:').replace('>CHOOSE-A-PASSWORD', '>pw').split(' ').slice(1));
     const env = { XDG_CONFIG_HOME: tempConfigHome() };
-    const r = await runCli(['repl', '--url', server.url, '--learner-user', 'redis-learn:pw'], { env, input: 'CLIENT INFO\nSET learn:mine:acl 1\n' });
+    const r = await runCli(['repl', '--url', server.url, '--learner-user', 'redis-learn:pw'], {
+      env,
+      input: 'CLIENT INFO\nSET learn:mine:acl 1\n',
+    });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/user=redis-learn/);
     expect(await admin.get('learn:mine:acl')).toBe('1');

@@ -139,10 +139,11 @@ export async function openIoredis(addr: ServerAddress, opts: IoredisOptions = {}
   });
   client.on('error', () => {});
   const off = writers.add({
-    async stop() {
+    stop() {
       // Destroy, not end(): whatever is still queued in this process must never reach the server.
       client.stream?.destroy();
       client.disconnect();
+      return Promise.resolve();
     },
   });
   try {
@@ -194,8 +195,9 @@ export async function openRaw(addr: ServerAddress): Promise<RawConnection> {
   let off: () => void;
   try {
     off = writers.add({
-      async stop() {
+      stop() {
         socket.destroy();
+        return Promise.resolve();
       },
     });
   } catch (err) {

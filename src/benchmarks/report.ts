@@ -200,8 +200,3 @@ export function renderReport(report: BenchReport, unit: string, width = terminal
   }
   return lines.join('\n');
 }
-
-/** The --json object, exactly the documented shape. */
-export function toJson(report: BenchReport): string {
-  return JSON.stringify(report, null, 2);
-}

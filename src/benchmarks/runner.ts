@@ -1,6 +1,6 @@
 // Runs the chosen strategies one after another on an emptied keyspace: times, CPU, memory, then checks the data.
 import type { Sandbox } from '../redis/sandbox.js';
-import { ConnectionError, errorMessage } from '../errors.js';
+import { ConnectionError, MissingToolError, errorMessage } from '../errors.js';
 import { onInterrupt } from '../session.js';
 import { shuttingDown } from '../shutdown.js';
 import { createProgressBar, type ProgressBar } from '../ui/progress-bar.js';
@@ -162,8 +162,8 @@ async function runOne(
     });
   } catch (err) {
     bar?.stop();
-    if (strategy.name === 'redis-cli' && /not installed/.test(errorMessage(err))) {
-      opts.note('redis-cli is not installed: skipped the redis-cli --pipe run');
+    if (err instanceof MissingToolError) {
+      opts.note(`${err.message}: skipped the ${strategy.name} --pipe run`);
       return null;
     }
     m.error = errorMessage(err).split('\n')[0];

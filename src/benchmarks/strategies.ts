@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { ChainableCommander, Redis } from 'ioredis';
-import { UsageError } from '../errors.js';
+import { MissingToolError, UsageError } from '../errors.js';
 import { closeIoredis, killTree, openIoredis, openRaw, trackProcess, writers, type ServerAddress } from './connections.js';
 import { RespWriter, encodeCommand } from './resp.js';
 import type { Arg, Workload } from './workloads.js';
@@ -348,15 +348,15 @@ function redisCli(batch: number): Strategy {
     batch,
     inFlight: 2,
     describe: 'redis-cli --pipe fed the same RESP as raw (its CPU is added to the client column)',
-    async prepare(ctx) {
+    prepare(ctx) {
       const bin = findBinary('redis-cli');
-      if (!bin) throw new Error('redis-cli is not installed');
+      if (!bin) throw new MissingToolError('redis-cli');
       warmUp(ctx, 'commands');
       const a = ctx.address;
       const args = ['-h', a.host, '-p', String(a.port), '-n', String(a.db), '--pipe'];
       if (a.username) args.push('--user', a.username);
       if (a.tls) args.push('--tls');
-      return {
+      return Promise.resolve({
         async run() {
           const out = outcome();
           // The shell's `times` reports redis-cli's CPU, which process.cpuUsage() cannot see.
@@ -418,7 +418,7 @@ function redisCli(batch: number): Strategy {
           return out;
         },
         async close() {},
-      };
+      });
     },
   };
 }

@@ -1,9 +1,9 @@
 // `redis-learn bench`: parses the options, runs the benchmark in the session, prints the table and chart or JSON.
-import type { BenchCliOptions } from '../cli.js';
 import { UsageError } from '../errors.js';
 import { withSession, type GlobalOptions } from '../session.js';
 import { c } from '../ui/theme.js';
 import type { BenchResult } from '../benchmarks/report.js';
+import { emitJson } from './output.js';
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
@@ -11,7 +11,16 @@ const int = (n: number) => Math.round(n).toLocaleString('en-US');
 export const SHARED_RECORDS_LIMIT = 10_000_000;
 
 /** The bench's options; --force lifts the record limit on a shared server. */
-export type BenchOptions = BenchCliOptions & { force?: boolean };
+export interface BenchOptions {
+  workload: 'users' | 'set';
+  records: number;
+  /** Comma-separated strategy names (default: all). */
+  strategies?: string;
+  batch?: number;
+  ceiling?: boolean;
+  force?: boolean;
+  json?: boolean;
+}
 
 function checkRecords(opts: BenchOptions): void {
   if (opts.records > SHARED_RECORDS_LIMIT && !opts.force) {
@@ -64,7 +73,7 @@ export async function benchCommand(opts: BenchOptions, g: GlobalOptions): Promis
     if (!sb.target.private) checkRecords(opts);
     const { serverAddress } = await import('../benchmarks/connections.js');
     const { runBench } = await import('../benchmarks/runner.js');
-    const { renderReport, toJson, label } = await import('../benchmarks/report.js');
+    const { renderReport, label } = await import('../benchmarks/report.js');
     const address = serverAddress(sb.target, g.url ?? process.env.REDIS_URL);
     const names = choices.map((ch) => (ch.name === 'pipeline' ? `pipeline (${(ch.batches ?? []).join(', ')})` : ch.name)).join(', ');
     if (!json) {
@@ -99,7 +108,7 @@ export async function benchCommand(opts: BenchOptions, g: GlobalOptions): Promis
       },
     });
     if (json) {
-      process.stdout.write(`${toJson(report)}\n`);
+      emitJson(report);
       return;
     }
     say('');

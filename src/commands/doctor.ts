@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { loadedModules, serverInfo } from '../redis/capabilities.js';
 import type { Redis } from 'ioredis';
-import { errorMessage } from '../errors.js';
+import { redisErrorCode } from '../errors.js';
 import { REDISINSIGHT_URL, connectRedis, describeTarget, type RedisTarget } from '../redis/connect.js';
 import { LEARNER_USER, aclSetuserLine } from '../redis/learner-acl.js';
 import { findRedisServer, redisServerVersion } from '../redis/private-server.js';
@@ -10,6 +10,7 @@ import { lessonStatus, loadProgress, progressPath } from '../progress/store.js';
 import { LESSONS } from '../lessons/index.js';
 import type { GlobalOptions } from '../session.js';
 import { c, sym } from '../ui/theme.js';
+import { emitJson, printWarnings } from './output.js';
 
 function onPath(bin: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
@@ -36,7 +37,7 @@ async function confined(learner: Redis, ns: string): Promise<boolean | null> {
     await learner.exists(outside);
     return false;
   } catch (err) {
-    return /NOPERM/.test(errorMessage(err)) ? true : null;
+    return redisErrorCode(err) === 'NOPERM' ? true : null;
   }
 }
 
@@ -56,7 +57,11 @@ function learnerUsage(t: RedisTarget): { option: string; env: string } {
   return { option: `--learner-user ${LEARNER_USER}:PASSWORD`, env: `REDIS_LEARNER_URL=${u.toString()}` };
 }
 
-export async function doctorCommand(opts: { json?: boolean }, g: GlobalOptions): Promise<void> {
+export interface DoctorOptions {
+  json?: boolean;
+}
+
+export async function doctorCommand(opts: DoctorOptions, g: GlobalOptions): Promise<void> {
   const tools = {
     redisServer: findRedisServer(),
     redisServerVersion: redisServerVersion(),
@@ -125,7 +130,7 @@ export async function doctorCommand(opts: { json?: boolean }, g: GlobalOptions):
     if (!tools.redisBenchmark) report.next.push('Install redis-tools for `redis-learn bench --ceiling`.');
     report.next.push(nextLessonAdvice());
     if (opts.json) {
-      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      emitJson(report);
       return;
     }
     const ok = (b: boolean) => (b ? c.green(sym.ok) : c.yellow(sym.fail));
@@ -195,7 +200,9 @@ function learnerLines(
 
 /** The next thing to learn: the lesson in progress, else the first one not done, else the quiz. */
 function nextLessonAdvice(): string {
-  const lessons = loadProgress().lessons;
+  const { progress, warnings } = loadProgress();
+  printWarnings(warnings);
+  const lessons = progress.lessons;
   const started = LESSONS.find((l) => lessonStatus(lessons[l.id]) === 'in progress');
   if (started) return `Continue learning: redis-learn lesson ${started.id}`;
   const fresh = LESSONS.find((l) => lessonStatus(lessons[l.id]) === 'new');

@@ -1,9 +1,12 @@
 // The home menu (`redis-learn` in a terminal): continue, lessons by level, quiz, review, bench, REPL, progress, quit.
 import { LEVELS } from '../engine/types.js';
+import { RedisLearnError, errorMessage, isPromptCancelled } from '../errors.js';
 import { loadProgress } from '../progress/store.js';
 import type { GlobalOptions } from '../session.js';
+import { shuttingDown } from '../shutdown.js';
 import { c } from '../ui/theme.js';
 import { catalogue } from './lessons.js';
+import { printWarnings } from './output.js';
 import { quizStatus } from './quiz-status.js';
 
 type Choice = { name: string; value: string; description?: string };
@@ -11,8 +14,10 @@ type Choice = { name: string; value: string; description?: string };
 export async function homeCommand(g: GlobalOptions): Promise<void> {
   const { select, Separator } = await import('@inquirer/prompts');
   for (;;) {
-    const lessons = catalogue();
-    const quiz = await quizStatus(loadProgress());
+    const { progress, warnings } = loadProgress();
+    printWarnings(warnings);
+    const lessons = catalogue(progress);
+    const quiz = await quizStatus(progress);
     const current = lessons.find((l) => l.status === 'in progress') ?? lessons.find((l) => l.status === 'new');
     const choices: (Choice | InstanceType<typeof Separator>)[] = [];
     if (current) {
@@ -76,7 +81,7 @@ export async function homeCommand(g: GlobalOptions): Promise<void> {
     if (pick === 'review' && quiz.due === 0) {
       // Nothing to review: say when the next card is due and stay in the menu, rather than start an ordinary quiz.
       const { nothingDueLine } = await import('../quiz/summary.js');
-      process.stdout.write(`${nothingDueLine(loadProgress())}\n`);
+      process.stdout.write(`${nothingDueLine(progress)}\n`);
       continue;
     }
     if (pick === 'quiz' || pick === 'review') {
@@ -111,8 +116,10 @@ async function runSafely(fn: () => Promise<unknown>): Promise<void> {
   try {
     await fn();
   } catch (err) {
-    const e = err as Error;
-    if (e?.name === 'ExitPromptError') return;
-    process.stderr.write(`redis-learn: ${e?.message ?? String(err)}\n`);
+    // A signal or a lost server ends the whole run: that is not the menu's to catch.
+    if (shuttingDown() !== null) throw err;
+    if (isPromptCancelled(err)) return;
+    const unexpected = err instanceof RedisLearnError ? '' : 'unexpected error: ';
+    process.stderr.write(`redis-learn: ${unexpected}${errorMessage(err).split('\n')[0]}\n`);
   }
 }

@@ -1,19 +1,29 @@
 // `redis-learn lesson <id>`: resolves the lesson, resumes or starts it, saves progress after every step.
-import type { LessonCliOptions } from '../cli.js';
 import { UsageError } from '../errors.js';
 import { LESSONS, findLesson } from '../lessons/index.js';
 import { maxScore, pts, runLesson, type LessonResult, type RunMode } from '../engine/runner.js';
-import { loadProgress, updateProgress } from '../progress/store.js';
+import { loadProgress, updateProgress, type Progress } from '../progress/store.js';
 import { withSession, type GlobalOptions } from '../session.js';
 import { createLineReader } from '../ui/line-reader.js';
 import { printLine } from '../ui/progress-bar.js';
 import { c, sym } from '../ui/theme.js';
+import { emitJson, printWarnings } from './output.js';
+
+export interface LessonOptions {
+  auto?: boolean;
+  json?: boolean;
+  /** Start at this step (1-based). */
+  step?: number;
+  restart?: boolean;
+  /** Records to generate in bulk lessons. */
+  records?: number;
+}
 
 export function unknownLesson(id: string): UsageError {
   return new UsageError(`unknown lesson "${id}". Lessons: ${LESSONS.map((l) => l.id).join(', ')}`);
 }
 
-export async function lessonCommand(id: string, opts: LessonCliOptions, g: GlobalOptions): Promise<LessonResult> {
+export async function lessonCommand(id: string, opts: LessonOptions, g: GlobalOptions): Promise<LessonResult> {
   const lesson = findLesson(id);
   if (!lesson) throw unknownLesson(id);
   if (opts.step !== undefined && opts.step > lesson.steps.length) {
@@ -21,7 +31,9 @@ export async function lessonCommand(id: string, opts: LessonCliOptions, g: Globa
   }
   const tty = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   const mode: RunMode = opts.auto ? 'auto' : tty && !opts.json ? 'interactive' : 'stdin';
-  const lp = loadProgress().lessons[id];
+  const loaded = loadProgress();
+  printWarnings(loaded.warnings);
+  const lp = loaded.progress.lessons[id];
   let start = 0;
   if (opts.step !== undefined) start = opts.step - 1;
   else if (mode === 'interactive' && !opts.restart && lp && lp.currentStep > 0 && lp.currentStep < lesson.steps.length) {
@@ -57,7 +69,7 @@ export async function lessonCommand(id: string, opts: LessonCliOptions, g: Globa
         // Counted only once the lesson may start (server answered, its keys are free): a refusal loses nothing.
         onStart() {
           if (practice) return;
-          updateProgress((p) => {
+          save((p) => {
             const cur = p.lessons[id];
             p.lessons[id] = {
               currentStep: start,
@@ -76,7 +88,7 @@ export async function lessonCommand(id: string, opts: LessonCliOptions, g: Globa
           return /^y(es)?$/i.test(line?.trim() ?? '');
         },
         onStep(next, res, soFar) {
-          updateProgress((p) => {
+          save((p) => {
             const cur = p.lessons[id]!;
             if (practice) {
               // Revisiting a step of a finished lesson: an exercise keeps its best points, nothing else moves back.
@@ -106,7 +118,7 @@ export async function lessonCommand(id: string, opts: LessonCliOptions, g: Globa
 
   if (result.missed.length) await rememberMissed(id, result.missed);
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    emitJson(result);
     return result;
   }
   out('');
@@ -126,12 +138,17 @@ export async function lessonCommand(id: string, opts: LessonCliOptions, g: Globa
   return result;
 }
 
+/** Writes a change to the progress file, telling the learner if the file had to be set aside first. */
+function save(fn: (p: Progress) => void): void {
+  printWarnings(updateProgress(fn).warnings);
+}
+
 /** Missed exercises become review cards (quiz --review asks them again). */
 async function rememberMissed(lessonId: string, stepIds: string[]): Promise<void> {
   const lesson = findLesson(lessonId);
   if (!lesson) return;
   const { recordMissedExercise } = await import('../quiz/missed.js');
-  updateProgress((p) => {
+  save((p) => {
     for (const s of stepIds) {
       const step = lesson.steps.find((st) => st.id === s);
       recordMissedExercise(p, lessonId, s, step?.title ?? s);

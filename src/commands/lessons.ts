@@ -1,10 +1,15 @@
 // `redis-learn lessons`: the catalogue with each lesson's status and score; needs no Redis.
 import { LESSONS } from '../lessons/index.js';
 import { maxScore } from '../engine/runner.js';
-import { lessonStatus, loadProgress, progressWarnings } from '../progress/store.js';
+import { lessonStatus, loadProgress, type Progress } from '../progress/store.js';
 import type { GlobalOptions } from '../session.js';
 import { renderTable, type ColumnSpec } from '../ui/table.js';
 import { c } from '../ui/theme.js';
+import { emitJson, printWarnings } from './output.js';
+
+export interface LessonsOptions {
+  json?: boolean;
+}
 
 export interface CatalogueEntry {
   id: string;
@@ -20,8 +25,7 @@ export interface CatalogueEntry {
   currentStep: number;
 }
 
-export function catalogue(): CatalogueEntry[] {
-  const p = loadProgress();
+export function catalogue(p: Progress): CatalogueEntry[] {
   return LESSONS.map((l) => {
     const lp = p.lessons[l.id];
     return {
@@ -51,11 +55,12 @@ const CATALOGUE_COLUMNS: ColumnSpec[] = [
   { priority: 7 }, // best score
 ];
 
-export async function lessonsCommand(opts: { json?: boolean }, _g: GlobalOptions): Promise<void> {
-  const list = catalogue();
-  for (const w of progressWarnings.splice(0)) process.stderr.write(`warning: ${w}\n`);
+export function lessonsCommand(opts: LessonsOptions, _g: GlobalOptions): void {
+  const { progress, warnings } = loadProgress();
+  printWarnings(warnings);
+  const list = catalogue(progress);
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+    emitJson(list);
     return;
   }
   const status = (e: CatalogueEntry) =>

@@ -4,15 +4,22 @@ import type { GlobalOptions } from '../session.js';
 import { renderTable } from '../ui/table.js';
 import { c } from '../ui/theme.js';
 import { catalogue } from './lessons.js';
+import { emitJson, printWarnings } from './output.js';
 import { quizStatus } from './quiz-status.js';
 
-export async function progressCommand(opts: { json?: boolean }, _g: GlobalOptions): Promise<void> {
-  const lessons = catalogue();
-  const quiz = await quizStatus(loadProgress());
+export interface ProgressOptions {
+  json?: boolean;
+}
+
+export async function progressCommand(opts: ProgressOptions, _g: GlobalOptions): Promise<void> {
+  const { progress, warnings } = loadProgress();
+  printWarnings(warnings);
+  const lessons = catalogue(progress);
+  const quiz = await quizStatus(progress);
   const total = lessons.reduce((s, l) => s + l.bestScore, 0);
   const max = lessons.reduce((s, l) => s + l.maxScore, 0);
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify({ file: progressPath(), score: total, maxScore: max, lessons, quiz }, null, 2)}\n`);
+    emitJson({ file: progressPath(), score: total, maxScore: max, lessons, quiz });
     return;
   }
   const done = lessons.filter((l) => l.status === 'done').length;

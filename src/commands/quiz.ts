@@ -1,9 +1,20 @@
 // `redis-learn quiz`: lists the bank, or asks a round (terminal prompts or piped answers) and saves the cards.
-import type { QuizCliOptions } from '../cli.js';
 import type { BankEntry, ValidFilter } from '../quiz/bank.js';
 import type { GlobalOptions } from '../session.js';
+import { emitJson, printWarnings } from './output.js';
 
-export async function quizCommand(opts: QuizCliOptions, g: GlobalOptions): Promise<void> {
+export interface QuizOptions {
+  topic?: string;
+  level?: string;
+  /** Questions in the round. */
+  count: number;
+  review?: boolean;
+  seed?: number;
+  list?: boolean;
+  json?: boolean;
+}
+
+export async function quizCommand(opts: QuizOptions, g: GlobalOptions): Promise<void> {
   const { bankEntries, filterEntries, validateFilter } = await import('../quiz/bank.js');
   const filter = validateFilter({ topic: opts.topic, level: opts.level });
   if (opts.list) {
@@ -22,7 +33,7 @@ async function printList(entries: BankEntry[], json: boolean): Promise<void> {
       kind: e.question.kind,
       question: e.question.question,
     }));
-    process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    emitJson(rows);
     return;
   }
   const { renderTable } = await import('../ui/table.js');
@@ -54,9 +65,9 @@ async function printList(entries: BankEntry[], json: boolean): Promise<void> {
   );
 }
 
-async function runQuiz(opts: QuizCliOptions, g: GlobalOptions, filter: ValidFilter): Promise<void> {
+async function runQuiz(opts: QuizOptions, g: GlobalOptions, filter: ValidFilter): Promise<void> {
   const [
-    { loadProgress, updateProgress, progressWarnings },
+    { loadProgress, updateProgress },
     { needsRedis },
     { selectRound },
     { randomSeed },
@@ -78,8 +89,8 @@ async function runQuiz(opts: QuizCliOptions, g: GlobalOptions, filter: ValidFilt
   const json = Boolean(opts.json);
   // With --json, stdout carries only the final object: everything a person reads goes to stderr.
   const out = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
-  const progress = loadProgress();
-  for (const w of progressWarnings.splice(0)) process.stderr.write(`${c.yellow('warning:')} ${w}\n`);
+  const { progress, warnings } = loadProgress();
+  printWarnings(warnings);
 
   const seed = opts.seed ?? randomSeed();
   const items = selectRound(progress, { filter, count: opts.count, review: opts.review, seed });
@@ -89,10 +100,21 @@ async function runQuiz(opts: QuizCliOptions, g: GlobalOptions, filter: ValidFilt
     const s = quizSummary(progress);
     // A review with nothing due says so and when the next card is, instead of quietly starting an ordinary round.
     out(opts.review ? nothingDueLine(progress, filter) : 'No question matches.');
-    if (json)
-      process.stdout.write(
-        `${JSON.stringify({ seed, review: Boolean(opts.review), asked: 0, correct: 0, score: 0, byTopic: {}, completed: true, questions: [], unavailable: [], due: s.due, nextDue: s.nextDue ?? null })}\n`,
-      );
+    if (json) {
+      emitJson({
+        seed,
+        review: Boolean(opts.review),
+        asked: 0,
+        correct: 0,
+        score: 0,
+        byTopic: {},
+        completed: true,
+        questions: [],
+        unavailable: [],
+        due: s.due,
+        nextDue: s.nextDue ?? null,
+      });
+    }
     return;
   }
 
@@ -120,14 +142,15 @@ async function runQuiz(opts: QuizCliOptions, g: GlobalOptions, filter: ValidFilt
       seed,
       review: opts.review,
       namespace: sb?.ns ?? g.namespace,
-      sandbox: sb ? async () => sb : undefined,
+      sandbox: sb ? () => Promise.resolve(sb) : undefined,
       out,
       card: (id) => cards[id],
       saveCard: (id, card) => {
         cards[id] = card;
-        updateProgress((p) => {
+        const saved = updateProgress((p) => {
           p.quiz.cards[id] = card;
         });
+        printWarnings(saved.warnings);
       },
     });
   } finally {
@@ -143,9 +166,10 @@ async function runQuiz(opts: QuizCliOptions, g: GlobalOptions, filter: ValidFilt
           if (p.quiz.rounds.length > 1000) p.quiz.rounds.splice(0, p.quiz.rounds.length - 1000);
         })
       : loadProgress();
-  const s = quizSummary(after);
+  printWarnings(after.warnings);
+  const s = quizSummary(after.progress);
   for (const line of runner.summaryLines(result, topicTitle, s.nextDue, s.due)) out(line);
   if (json) {
-    process.stdout.write(`${JSON.stringify({ ...result, due: s.due, nextDue: s.nextDue ?? null })}\n`);
+    emitJson({ ...result, due: s.due, nextDue: s.nextDue ?? null });
   }
 }

@@ -6,11 +6,17 @@ import type { DeadRunsRemoved } from '../benchmarks/run-space.js';
 import type { Sandbox } from '../redis/sandbox.js';
 import { withSession, type GlobalOptions } from '../session.js';
 import { c, sym } from '../ui/theme.js';
+import { emitJson, printWarnings } from './output.js';
+
+export interface ResetOptions {
+  all?: boolean;
+  json?: boolean;
+}
 
 /** Scopes that own keys besides lessons. */
 const OTHER_SCOPES = ['repl', 'quiz'];
 
-export async function resetCommand(lesson: string | undefined, opts: { all?: boolean; json?: boolean }, g: GlobalOptions): Promise<void> {
+export async function resetCommand(lesson: string | undefined, opts: ResetOptions, g: GlobalOptions): Promise<void> {
   if (!lesson && !opts.all) throw new UsageError('say what to reset: redis-learn reset <lesson> or redis-learn reset --all');
   if (lesson && opts.all) throw new UsageError('give a lesson or --all, not both');
   if (lesson && !findLesson(lesson) && !OTHER_SCOPES.includes(lesson)) {
@@ -20,7 +26,7 @@ export async function resetCommand(lesson: string | undefined, opts: { all?: boo
     if (!opts.all) return { removed: await sb.reset(lesson), bench: null };
     return resetAll(sb);
   });
-  updateProgress((p) => {
+  const { warnings } = updateProgress((p) => {
     if (opts.all) {
       p.lessons = {};
       p.quiz = { cards: {}, rounds: [] };
@@ -30,6 +36,7 @@ export async function resetCommand(lesson: string | undefined, opts: { all?: boo
       delete p.lessons[lesson];
     }
   });
+  printWarnings(warnings);
   const what = opts.all ? 'everything' : lesson!;
   if (opts.json) {
     const benchJson = bench && {
@@ -37,7 +44,7 @@ export async function resetCommand(lesson: string | undefined, opts: { all?: boo
       benchmarkKeysRemoved: bench.removed,
       benchmarkRunsLeft: bench.live.map((r) => ({ run: r.marker, pid: r.owner?.pid ?? null, host: r.owner?.host ?? null })),
     };
-    process.stdout.write(`${JSON.stringify({ reset: what, keysRemoved: removed, ...benchJson })}\n`);
+    emitJson({ reset: what, keysRemoved: removed, ...benchJson });
     return;
   }
   const n = (x: number) => x.toLocaleString('en-US');

@@ -16,6 +16,11 @@ function wrongType(key: string, want: string, got: string): CheckResult {
 }
 
 /** All checks must pass; reports the first failure. */
+/** A check that reads only the learner's commands (ctx.history), not the server: it needs nothing awaited. */
+export function fromHistory(fn: (ctx: LessonContext) => CheckResult): Check {
+  return (ctx) => Promise.resolve().then(() => fn(ctx));
+}
+
 export function all(...checks: Check[]): Check {
   return async (ctx) => {
     const passed: string[] = [];
@@ -44,14 +49,6 @@ export function notExists(name: string): Check {
   };
 }
 
-export function typeIs(name: string, type: string): Check {
-  return async (ctx) => {
-    const key = ctx.key(name);
-    const t = await typeOf(ctx, key);
-    return t === type ? result(true, `${key} to be a ${type}`, `${key} is a ${type}`) : wrongType(key, type, t);
-  };
-}
-
 export function stringEquals(name: string, value: string): Check {
   return async (ctx) => {
     const key = ctx.key(name);
@@ -59,18 +56,6 @@ export function stringEquals(name: string, value: string): Check {
     if (t !== 'string') return wrongType(key, 'string', t);
     const v = await ctx.unrecorded.get(key);
     return result(v === value, `${key} = ${show(value)}`, `${key} = ${show(v)}`);
-  };
-}
-
-/** The string parses as a number within [min, max]. */
-export function numberBetween(name: string, min: number, max: number): Check {
-  return async (ctx) => {
-    const key = ctx.key(name);
-    const t = await typeOf(ctx, key);
-    if (t !== 'string') return wrongType(key, 'string', t);
-    const v = await ctx.unrecorded.get(key);
-    const n = Number(v);
-    return result(Number.isFinite(n) && n >= min && n <= max, `${key} between ${min} and ${max}`, `${key} = ${show(v)}`);
   };
 }
 
@@ -198,7 +183,7 @@ export function encodingIs(name: string, encoding: string): Check {
 
 /** Some command the learner typed in this exercise got a reply satisfying `pred`. */
 export function learnerReply(description: string, pred: (reply: unknown, args: string[]) => boolean): Check {
-  return async (ctx) => {
+  return fromHistory((ctx) => {
     const hit = ctx.history.find((c) => !c.error && pred(c.reply, c.args));
     const last = ctx.history.at(-1);
     return result(
@@ -210,21 +195,24 @@ export function learnerReply(description: string, pred: (reply: unknown, args: s
           ? `last reply ${JSON.stringify(last.reply ?? last.error)}`
           : 'no command yet',
     );
-  };
+  });
 }
 
 /** The learner used one of these commands (e.g. must use INCR, not GET + SET). */
 export function learnerUsed(...commands: string[]): Check {
   const want = commands.map((c) => c.toUpperCase());
-  return async (ctx) => {
+  return fromHistory((ctx) => {
     const used = ctx.history.map((c) => String(c.args[0]).toUpperCase());
     const ok = used.some((u) => want.includes(u));
     return result(ok, `the command ${want.join(' or ')}`, used.length ? `you used ${[...new Set(used)].join(', ')}` : 'no command yet');
-  };
+  });
 }
 
 /** A custom check with a description. */
-export function custom(expected: string, fn: (ctx: LessonContext) => Promise<{ pass: boolean; actual: string }>): Check {
+export function custom(
+  expected: string,
+  fn: (ctx: LessonContext) => Promise<{ pass: boolean; actual: string }> | { pass: boolean; actual: string },
+): Check {
   return async (ctx) => {
     const r = await fn(ctx);
     return result(r.pass, expected, r.actual);
@@ -326,7 +314,7 @@ export function writtenOnlyBy(
   mistake: (c: RanCommand, key: string) => string = (c) => `you wrote it with ${c.command}`,
   restart?: Restart,
 ): Check {
-  return async (ctx) => {
+  return fromHistory((ctx) => {
     const key = ctx.key(name);
     const writes = writesSince(ctx, key, restart);
     const want = expected.replaceAll('KEY', key);
@@ -334,7 +322,7 @@ export function writtenOnlyBy(
     if (bad) return result(false, want, mistake(bad, key));
     const good = writes.filter(allowed);
     return good.length ? result(true, want, good.map((c) => c.command).join(' ; ')) : result(false, want, `no such command on ${key} yet`);
-  };
+  });
 }
 
 /**
@@ -364,7 +352,7 @@ const HAND_TYPED = new Set(['SADD', 'ZADD', 'ZINCRBY', 'LPUSH', 'RPUSH', 'HSET',
  * ZADD…). With `oneCommand`, a single command made it. `teach` names the server-side command, for the message.
  */
 export function builtOnServer(name: string, teach: string, opts: { oneCommand?: boolean } = {}): Check {
-  return async (ctx) => {
+  return fromHistory((ctx) => {
     const key = ctx.key(name);
     const writes = writesThatMadeIt(ctx, key);
     const want = `${key} computed on the server${opts.oneCommand ? ' by one command' : ''} (${teach})`;
@@ -385,5 +373,5 @@ export function builtOnServer(name: string, teach: string, opts: { oneCommand?: 
       );
     }
     return result(true, want, `${key} made by ${writes.map((c) => c.command).join(' ; ')}`);
-  };
+  });
 }

@@ -4,6 +4,8 @@ import type { RecordedCommand } from '../redis/recorder.js';
 import type { Sandbox } from '../redis/sandbox.js';
 import { createProgressBar, printLine } from '../ui/progress-bar.js';
 import { renderTable } from '../ui/table.js';
+import { terminalWidth } from '../ui/theme.js';
+import { wrap } from './render.js';
 import type { LessonContext, LessonOptions } from './types.js';
 
 export interface ContextOptions {
@@ -31,7 +33,14 @@ export function createContext(sb: Sandbox, opts: ContextOptions): OwnedContext {
     options: opts.options ?? {},
     scope: opts.scope,
     claim: (keys) => sb.claim(opts.scope, keys),
-    say: (text) => write(`  ${sb.expand(text)}`),
+    // Narration is wrapped to the screen like prose, indented under the step.
+    say: (text) =>
+      write(
+        wrap(sb.expand(text), Math.min(terminalWidth(), 100) - 4)
+          .split('\n')
+          .map((l) => `  ${l}`)
+          .join('\n'),
+      ),
     table: (head, rows) => write(renderTable(head, rows, { indent: 2 })),
     progress: (total, label) => createProgressBar(total, label),
     async clients(n: number) {
@@ -40,8 +49,9 @@ export function createContext(sb: Sandbox, opts: ContextOptions): OwnedContext {
     },
     history,
     interactive: opts.interactive ?? false,
-    async dispose() {
+    dispose() {
       for (const c of pool.splice(0)) c.disconnect();
+      return Promise.resolve();
     },
   };
 }

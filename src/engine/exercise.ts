@@ -55,7 +55,7 @@ export async function attemptExercise(
   await applySetup(step, o);
   await before?.();
   for (const line of lines) {
-    const r = await runLearnerCommand(o.sb, o.sb.expand(line), { scope: o.scope, confirm: async () => true });
+    const r = await runLearnerCommand(o.sb, o.sb.expand(line), { scope: o.scope, confirm: () => Promise.resolve(true) });
     if (r.status === 'ran') o.ctx.history.push(r.record);
   }
   const result = await step.check(o.ctx);
@@ -93,7 +93,7 @@ export async function runExercise(step: ExerciseStep, opts: ExerciseRunOptions):
     let asked = false;
     const confirm =
       mode === 'auto'
-        ? async () => true
+        ? () => Promise.resolve(true)
         : mode === 'interactive' && opts.confirm
           ? (q: string) => {
               asked = true;
@@ -122,7 +122,7 @@ export async function runExercise(step: ExerciseStep, opts: ExerciseRunOptions):
       const before = await snapshotNamespace(sb);
       sctx.history.length = 0;
       for (const line of attempt)
-        await runLearnerCommand(sb, sb.expand(line), { scope, confirm: async () => true }).then((r) => {
+        await runLearnerCommand(sb, sb.expand(line), { scope, confirm: () => Promise.resolve(true) }).then((r) => {
           if (r.status === 'ran') sctx.history.push(r.record);
         });
       const r = await step.check(sctx);
@@ -214,7 +214,7 @@ export async function runExercise(step: ExerciseStep, opts: ExerciseRunOptions):
     }
     const sent = await send(args, echo);
     if (!sent) continue;
-    // On a terminal, rewrite the typed line as the full transcript line (command, reply, time) like design.md shows
+    // On a terminal, rewrite the typed line as the full transcript line (command, reply, time), as redis-cli users expect
     // (not after a confirmation question: the line above is then its answer).
     if (opts.input.tty && !sent.asked) process.stdout.write('\x1b[1A\r\x1b[2K');
     print(commandLine(sent.rec, `redis-learn ${sym.arrow} `, { commands: sb.table }));

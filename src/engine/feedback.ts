@@ -28,4 +28,3 @@ export function indented(text: string): string {
     .map((line, i) => `${i === 0 ? '  ' : '    '}${line}`)
     .join('\n');
 }
-

@@ -1,7 +1,7 @@
 // The lesson kit: small helpers every lesson may use, so no lesson writes its own copy. Checks live in checks.ts,
 // output in render.ts; this file is for the glue a lesson's steps need.
 import { tokenize } from '../redis/tokenize.js';
-import type { RanCommand, Restart } from './checks.js';
+import { fromHistory, type RanCommand, type Restart } from './checks.js';
 import type { Check, LessonContext } from './types.js';
 
 export { formatBytes } from './render.js';
@@ -56,7 +56,7 @@ export function retyped(setup: readonly string[]): Restart {
  * tell "one command" from "two commands" apart; the history can.
  */
 export function learnerCommandOn(name: string, expected: string, pred: (args: string[]) => boolean): Check {
-  return async (ctx) => {
+  return fromHistory((ctx) => {
     const key = ctx.key(name);
     const hit = ctx.history.find((c) => !c.error && c.args[1] === key && pred(c.args));
     const onKey = ctx.history.filter((c) => c.args[1] === key).map((c) => c.command);
@@ -65,5 +65,11 @@ export function learnerCommandOn(name: string, expected: string, pred: (args: st
       expected: expected.replaceAll('KEY', key),
       actual: hit ? hit.command : onKey.length ? `you sent ${onKey.join(' ; ')}` : `no command on ${key} yet`,
     };
-  };
+  });
+}
+
+/** The key's OBJECT ENCODING (listpack, hashtable, intset…) read unrecorded, for a step to show; 'none' if it is gone. */
+export async function encodingOf(ctx: LessonContext, key: string): Promise<string> {
+  const enc = await ctx.unrecorded.call('OBJECT', 'ENCODING', key);
+  return enc === null ? 'none' : String(enc);
 }

@@ -13,6 +13,9 @@ function unescape(s: string): string {
   return s.replace(/&(amp|lt|gt|quot|#39);/g, (e) => ENTITIES[e] ?? e);
 }
 
+/** A figure space (one column wide, like a space): holds inline code together while wrapping, then turns back into a space. */
+const KEEP = '\u2007';
+
 /** Inline tokens as one styled line (no wrapping here). */
 function inline(tokens: Token[] | undefined): string {
   if (!tokens) return '';
@@ -20,7 +23,8 @@ function inline(tokens: Token[] | undefined): string {
     .map((t) => {
       switch (t.type) {
         case 'codespan':
-          return c.cyan(unescape((t as Tokens.Codespan).text));
+          // Spaces inside inline code become KEEP while lines are wrapped, so `LRANGE key 0 -1` never splits.
+          return c.cyan(unescape((t as Tokens.Codespan).text).replace(/ /g, KEEP));
         case 'strong':
           return c.bold(inline((t as Tokens.Strong).tokens));
         case 'em':
@@ -51,7 +55,7 @@ function inline(tokens: Token[] | undefined): string {
 function hanging(text: string, width: number, first: string, hang: string): string {
   return wrap(text.replace(/\n/g, ' '), Math.max(20, width - hang.length))
     .split('\n')
-    .map((line, i) => (i === 0 ? first : hang) + line)
+    .map((line, i) => (i === 0 ? first : hang) + line.replaceAll(KEEP, ' '))
     .join('\n');
 }
 
@@ -90,7 +94,7 @@ function blocks(tokens: Token[], width: number, indent = ''): string[] {
           const bullet = list.ordered ? `${start + i}. ` : '• ';
           const pad = ' '.repeat(bullet.length);
           // An item's first block follows the bullet; later blocks (nested lists, paragraphs) hang under its text.
-          const inner = blocks(item.tokens, width - indent.length - bullet.length, '');
+          const inner = blocks(item.tokens, width - indent.length - 2 - bullet.length, '');
           const [firstBlock = '', ...rest] = inner;
           const firstLines = firstBlock.split('\n');
           const lines = [`${indent}  ${bullet}${firstLines[0] ?? ''}`, ...firstLines.slice(1).map((l) => `${indent}  ${pad}${l}`)];
@@ -106,7 +110,7 @@ function blocks(tokens: Token[], width: number, indent = ''): string[] {
           renderTable(
             tb.header.map((h) => inline(h.tokens)),
             tb.rows.map((r) => r.map((cell) => inline(cell.tokens))),
-            { indent: indent.length + 2, width },
+            { indent: indent.length + 2, width, wrap: true },
           ),
         );
         break;
@@ -126,5 +130,5 @@ function blocks(tokens: Token[], width: number, indent = ''): string[] {
 
 /** Markdown as terminal lines no wider than `width` (default: the screen, at most 100 columns, less a margin). */
 export function renderMarkdown(markdown: string, width = Math.min(terminalWidth(), 100) - 2): string {
-  return blocks(new Lexer().lex(markdown), width).join('\n\n');
+  return blocks(new Lexer().lex(markdown), width).join('\n\n').replaceAll(KEEP, ' ');
 }

@@ -1,7 +1,8 @@
 // Lesson prose lives in Markdown next to the lesson's steps: one `## \`step-id\` Title` section per step, readable on
 // GitHub as a course book and rendered in the terminal (marked + marked-terminal) when the step runs.
 import { readFileSync } from 'node:fs';
-import type { Lesson, Step } from './types.js';
+import { fileURLToPath } from 'node:url';
+import type { Lesson, RaceStep, Step } from './types.js';
 
 export interface ProseSection {
   /** The step id, from the heading's code span. */
@@ -46,7 +47,8 @@ export function parseProse(markdown: string, source = 'lesson prose'): ProseBook
     if (!fence && /^## /.test(line)) {
       const m = STEP_HEADING.exec(line);
       if (!m) throw new Error(`${source}:${i + 1}: a step heading is written ## \`step-id\` Title, found: ${line}`);
-      if (sections.some((s) => s.id === m[1]) || current?.id === m[1]) throw new Error(`${source}:${i + 1}: step "${m[1]}" has two sections`);
+      if (sections.some((s) => s.id === m[1]) || current?.id === m[1])
+        throw new Error(`${source}:${i + 1}: step "${m[1]}" has two sections`);
       close();
       current = { id: m[1]!, title: m[2]!, lines: [] };
       continue;
@@ -61,11 +63,14 @@ export function parseProse(markdown: string, source = 'lesson prose'): ProseBook
 
 /** Reads a lesson's Markdown file (a URL next to the lesson's module: new URL('./lesson.md', import.meta.url)). */
 export function loadProse(url: URL): ProseBook {
-  return parseProse(readFileSync(url, 'utf8'), url.pathname.split('/').slice(-2).join('/'));
+  return parseProse(readFileSync(url, 'utf8'), fileURLToPath(url).split('/').slice(-2).join('/'));
 }
 
 /** A step as a lesson's code declares it: behaviour only; its title and text come from the Markdown. */
 export type StepSpec = Step extends infer S ? (S extends Step ? Omit<S, 'title' | 'text'> : never) : never;
+
+/** A race step as a lesson declares it, with its own state type (what `state()` makes for each variant). */
+export type RaceSpec<S> = Omit<RaceStep<S>, 'title' | 'text'>;
 
 export interface LessonSpec extends Omit<Lesson, 'steps' | 'title'> {
   /** The lesson's Markdown: its `# ` title and one section per step. */
@@ -104,7 +109,7 @@ export function defineLesson(spec: LessonSpec): Lesson {
   return {
     ...meta,
     title: book.title,
-    proseFile: prose.pathname,
+    proseFile: fileURLToPath(prose),
     intro: book.intro ? fillVars(book.intro, vars) : undefined,
     steps: steps.map((s) => {
       const sec = byId.get(s.id)!;

@@ -58,4 +58,3 @@ export async function runRace(step: RaceStep, opts: RaceRunOptions): Promise<Ste
   );
   return result;
 }
-

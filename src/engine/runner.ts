@@ -209,7 +209,6 @@ export async function runLesson(lesson: Lesson, sb: Sandbox, opts: RunOptions): 
   }
 }
 
-
 function toJson(rec: RecordedCommand): JsonCommand {
   return { command: rec.command, reply: rec.error ? { error: rec.error } : replyToJson(rec.reply), ms: rec.ms, keys: rec.keys };
 }

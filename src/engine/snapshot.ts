@@ -36,4 +36,3 @@ export async function restoreNamespace(sb: Sandbox, snap: Snapshot): Promise<voi
     else await sb.admin.unlink(key);
   }
 }
-

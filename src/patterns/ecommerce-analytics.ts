@@ -18,7 +18,6 @@ export async function addVisitors(
   }
 }
 
-
 export const FUNNEL_STAGES = ['viewed', 'added_to_cart', 'checkout', 'purchased'] as const;
 export type FunnelStage = (typeof FUNNEL_STAGES)[number];
 

@@ -14,12 +14,7 @@ export interface ScanResult {
   duplicates: number;
 }
 
-export async function scanAll(
-  redis: Redis,
-  match: string,
-  count: number,
-  onPage?: (p: ScanPage) => void,
-): Promise<ScanResult> {
+export async function scanAll(redis: Redis, match: string, count: number, onPage?: (p: ScanPage) => void): Promise<ScanResult> {
   const pages: ScanPage[] = [];
   const seen = new Set<string>();
   let duplicates = 0;

@@ -26,9 +26,9 @@ export function pipedInput(echo: (line: string) => void, stream: NodeJS.Readable
     interactive: false,
     choice: (message) => next(message),
     text: (message) => next(message),
-    draft: async () => true,
+    draft: () => Promise.resolve(true),
     selfGrade: (message) => next(message),
-    confirm: async () => false,
+    confirm: () => Promise.resolve(false),
     close: () => reader.close(),
   };
 }

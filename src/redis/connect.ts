@@ -1,6 +1,6 @@
 // Where Redis comes from: --url/REDIS_URL, else the docker-compose Redis on :6379, else a private server.
 import type { Redis, RedisOptions } from 'ioredis';
-import { ConnectionError, UsageError, errorMessage } from '../errors.js';
+import { ConnectionError, UsageError, errorMessage, redisErrorCode } from '../errors.js';
 import { COMPOSE_LEARNER_PASSWORD, LEARNER_USER } from './learner-acl.js';
 import { findRedisServer, startPrivateServer, type PrivateServer } from './private-server.js';
 
@@ -79,18 +79,29 @@ function baseOptions(connectTimeout: number): RedisOptions {
   };
 }
 
+/** A failed connection in one line, by the Redis error code of the reply or the socket's error code. */
 function explain(err: unknown, where: string): ConnectionError {
+  if (err instanceof ConnectionError) return err;
   const msg = errorMessage(err);
-  if (/WRONGPASS|invalid password|invalid username-password/i.test(msg)) {
-    return new ConnectionError(`Redis at ${where} rejected the username or password`);
+  const code = redisErrorCode(err) ?? (err as NodeJS.ErrnoException | undefined)?.code;
+  // Redis before 6 answers a wrong password with a plain ERR: its text is all there is.
+  if (code === 'WRONGPASS' || (code === 'ERR' && /invalid password/i.test(msg))) {
+    return new ConnectionError(`Redis at ${where} rejected the username or password`, 'auth', { cause: err });
   }
-  if (/NOAUTH|Authentication required/i.test(msg)) {
-    return new ConnectionError(`Redis at ${where} needs a password: put it in the URL (redis://:PASSWORD@host:port)`);
+  if (code === 'NOAUTH') {
+    return new ConnectionError(`Redis at ${where} needs a password: put it in the URL (redis://:PASSWORD@host:port)`, 'auth', {
+      cause: err,
+    });
   }
-  if (/ECONNREFUSED/.test(msg)) return new ConnectionError(`cannot reach Redis at ${where} (connection refused)`);
-  if (/ETIMEDOUT|timed out|timeout/i.test(msg)) return new ConnectionError(`cannot reach Redis at ${where} (timed out)`);
-  if (/ENOTFOUND|EAI_AGAIN/.test(msg)) return new ConnectionError(`cannot reach Redis at ${where} (unknown host)`);
-  return new ConnectionError(`cannot use Redis at ${where}: ${msg.split('\n')[0]}`);
+  const unreachable: Record<string, string> = {
+    ECONNREFUSED: 'connection refused',
+    ETIMEDOUT: 'timed out',
+    ENOTFOUND: 'unknown host',
+    EAI_AGAIN: 'unknown host',
+  };
+  if (code && unreachable[code])
+    return new ConnectionError(`cannot reach Redis at ${where} (${unreachable[code]})`, 'unreachable', { cause: err });
+  return new ConnectionError(`cannot use Redis at ${where}: ${msg.split('\n')[0]}`, 'other', { cause: err });
 }
 
 /**
@@ -132,14 +143,19 @@ async function open(url: string, connectTimeout: number, readyCheck = true): Pro
     // The restricted learner user may not run INFO, which ioredis's ready check sends: it skips that check.
     client = new Redis(withoutDatabase(url), { ...baseOptions(connectTimeout), db, enableReadyCheck: readyCheck });
   } catch (err) {
-    throw new ConnectionError(`bad Redis URL ${redactUrl(url)}: ${errorMessage(err)}`);
+    throw new ConnectionError(`bad Redis URL ${redactUrl(url)}: ${errorMessage(err)}`, 'other', { cause: err });
   }
   // Without a listener ioredis prints "Unhandled error event" with a stack; the event also carries the real cause.
   let cause: unknown;
   client.on('error', (e: unknown) => {
     cause ??= e;
   });
-  const timer = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('connect timed out')), connectTimeout + 500).unref());
+  const timer = new Promise<never>((_, reject) =>
+    setTimeout(
+      () => reject(new ConnectionError(`cannot reach Redis at ${redactUrl(url)} (timed out)`, 'unreachable')),
+      connectTimeout + 500,
+    ).unref(),
+  );
   try {
     await Promise.race([client.connect(), timer]);
   } catch (err) {
@@ -153,7 +169,7 @@ async function open(url: string, connectTimeout: number, readyCheck = true): Pro
     } catch (err) {
       client.disconnect();
       const msg = errorMessage(err);
-      if (/NOPERM/.test(msg)) {
+      if (redisErrorCode(err) === 'NOPERM') {
         throw new ConnectionError(`the Redis user of ${redactUrl(url)} may not use database ${db} (its ACL needs +select|${db})`);
       }
       throw new UsageError(`database ${db} does not exist on Redis at ${redactUrl(url)} (${msg.replace(/^ERR /, '')})`);
@@ -176,7 +192,7 @@ function parseTarget(url: string): { host: string; port: number; db: number } {
   };
 }
 
-/** Resolves and connects, in the order of design.md §3. */
+/** Resolves and connects in the README's order ("Where Redis comes from"): --url/REDIS_URL, :6379, a private server. */
 export async function connectRedis(opts: ConnectOptions = {}): Promise<Connection> {
   const extra: Redis[] = [];
   const url = opts.url ?? process.env.REDIS_URL;
@@ -203,7 +219,7 @@ export async function connectRedis(opts: ConnectOptions = {}): Promise<Connectio
         client?.disconnect();
         client = null;
         // A compose Redis that wants a password is still the user's server: say so rather than start another.
-        if (err instanceof ConnectionError && /password/.test(err.message)) throw err;
+        if (err instanceof ConnectionError && err.reason === 'auth') throw err;
       }
     }
     if (client) {
@@ -215,6 +231,7 @@ export async function connectRedis(opts: ConnectOptions = {}): Promise<Connectio
           'no Redis found. Either: run `docker compose up -d` in the redis-learn folder, ' +
             'or install redis-server (sudo apt-get install -y redis-server), ' +
             'or point at a server with --url / REDIS_URL=redis://host:6379',
+          'no-server',
         );
       }
       server = await startPrivateServer();

@@ -47,10 +47,6 @@ export function clipText(s: string, max: number): string {
   return `${s.slice(0, safeCutIndex(s, Math.max(0, max - 1)))}…`;
 }
 
-export function isErrorReply(reply: unknown): reply is Error {
-  return reply instanceof Error;
-}
-
 function scalar(reply: unknown): string {
   if (reply === null || reply === undefined) return '(nil)';
   if (reply instanceof Error) return `(error) ${safeText(reply.message)}`;

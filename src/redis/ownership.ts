@@ -108,7 +108,9 @@ export class Ownership {
       const chunk = list.slice(i, i + CHUNK);
       if (this.scripting) {
         try {
-          foreign.push(...((await this.admin.eval(CLAIM_ABSENT, chunk.length + 2, this.metaKey, this.expiresKey, ...chunk, scope)) as string[]));
+          foreign.push(
+            ...((await this.admin.eval(CLAIM_ABSENT, chunk.length + 2, this.metaKey, this.expiresKey, ...chunk, scope)) as string[]),
+          );
           continue;
         } catch {
           this.scripting = false; // scripting refused to us here: the two-step form below
@@ -168,7 +170,11 @@ export class Ownership {
   async forget(keys: readonly string[]): Promise<void> {
     for (let i = 0; i < keys.length; i += CHUNK) {
       const chunk = keys.slice(i, i + CHUNK);
-      await this.admin.pipeline().hdel(this.metaKey, ...chunk).hdel(this.expiresKey, ...chunk).exec();
+      await this.admin
+        .pipeline()
+        .hdel(this.metaKey, ...chunk)
+        .hdel(this.expiresKey, ...chunk)
+        .exec();
     }
   }
 
@@ -201,7 +207,13 @@ export class Ownership {
       const st = await this.status(chunk);
       const ours = chunk.filter((k) => st.get(k)?.owner != null);
       if (ours.length) {
-        const res = (await this.admin.pipeline().unlink(...ours).hdel(this.metaKey, ...ours).hdel(this.expiresKey, ...ours).exec()) ?? [];
+        const res =
+          (await this.admin
+            .pipeline()
+            .unlink(...ours)
+            .hdel(this.metaKey, ...ours)
+            .hdel(this.expiresKey, ...ours)
+            .exec()) ?? [];
         removed += Number(res[0]?.[1] ?? 0);
       }
     }

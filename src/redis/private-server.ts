@@ -86,7 +86,12 @@ function waitReady(child: ChildProcess, timeoutMs: number): Promise<void> {
       if (out.length > 64_000) out = out.slice(-16_000);
     };
     const onExit = (code: number | null) => {
-      const why = out.split('\n').filter((l) => /#|error|fatal/i.test(l)).slice(-2).join(' ').trim();
+      const why = out
+        .split('\n')
+        .filter((l) => /#|error|fatal/i.test(l))
+        .slice(-2)
+        .join(' ')
+        .trim();
       done(new Error(`redis-server exited (code ${code})${why ? `: ${why}` : ''}`));
     };
     function done(err?: Error) {
@@ -109,6 +114,7 @@ export async function startPrivateServer(opts: PrivateServerOptions = {}): Promi
   if (!bin) {
     throw new ConnectionError(
       'redis-server is not installed (set REDIS_SERVER_BIN or install it: sudo apt-get install -y redis-server)',
+      'no-server',
     );
   }
   installExitHook();
@@ -119,19 +125,30 @@ export async function startPrivateServer(opts: PrivateServerOptions = {}): Promi
     const child = spawn(
       bin,
       [
-        '--port', String(port),
-        '--bind', '127.0.0.1',
-        '--dir', dir,
-        '--save', '',
-        '--appendonly', 'no',
-        '--daemonize', 'no',
-        '--logfile', '',
-        '--databases', '16',
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        dir,
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--daemonize',
+        'no',
+        '--logfile',
+        '',
+        '--databases',
+        '16',
         // A runaway script answers BUSY (and accepts SCRIPT KILL) after 1 s instead of 5 s.
-        '--lua-time-limit', '1000',
+        '--lua-time-limit',
+        '1000',
         ...(opts.args ?? []),
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      // Its own process group: a Ctrl-C at the terminal reaches the CLI, which stops the server in order (after the
+      // learner's progress is saved and a bench has removed its keys), instead of killing it mid-command.
+      { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
     );
     child.stderr?.resume();
     const pid = child.pid;
@@ -143,7 +160,10 @@ export async function startPrivateServer(opts: PrivateServerOptions = {}): Promi
     // A watchdog outlives a SIGKILLed parent and stops the server, so no orphan survives.
     const watchdog = spawn(
       'sh',
-      ['-c', `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${pid} 2>/dev/null; do sleep 1; done; kill ${pid} 2>/dev/null; sleep 1; rm -rf '${dir}'`],
+      [
+        '-c',
+        `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${pid} 2>/dev/null; do sleep 1; done; kill ${pid} 2>/dev/null; sleep 1; rm -rf '${dir}'`,
+      ],
       { stdio: 'ignore', detached: true },
     );
     watchdog.unref();
@@ -202,7 +222,11 @@ export async function startPrivateServer(opts: PrivateServerOptions = {}): Promi
       },
     };
   }
-  throw new ConnectionError(`could not start a private redis-server: ${lastErr instanceof Error ? lastErr.message : String(lastErr)}`);
+  throw new ConnectionError(
+    `could not start a private redis-server: ${lastErr instanceof Error ? lastErr.message : String(lastErr)}`,
+    'no-server',
+    { cause: lastErr },
+  );
 }
 
 /** The version printed by `redis-server --version`, or null. */

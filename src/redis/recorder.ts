@@ -58,7 +58,10 @@ export class Recorder {
           const ms = Math.round(Number(process.hrtime.bigint() - start) / 1000) / 1000;
           this.push({
             // Variadic bulk commands can carry thousands of arguments: the shown line keeps the first ones.
-            command: args.length > MAX_SHOWN_ARGS ? `${commandLine(args.slice(0, MAX_SHOWN_ARGS))} … (${args.length - MAX_SHOWN_ARGS} more arguments)` : commandLine(args),
+            command:
+              args.length > MAX_SHOWN_ARGS
+                ? `${commandLine(args.slice(0, MAX_SHOWN_ARGS))} … (${args.length - MAX_SHOWN_ARGS} more arguments)`
+                : commandLine(args),
             args,
             reply,
             error,

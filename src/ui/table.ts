@@ -51,6 +51,8 @@ export interface TableOptions {
   columns?: ColumnSpec[];
   /** Add a line naming the columns hidden to fit the width; a string is added to that line (where to see them all). */
   noteHidden?: boolean | string;
+  /** Wrap a cut cell's words onto more lines instead of ending it in "…" (prose tables); rows are then ruled apart. */
+  wrap?: boolean;
 }
 
 /** Words in lines of at most `width` columns (a longer word keeps a line of its own). */
@@ -159,15 +161,16 @@ export function renderTable(head: string[], rows: (string | number)[][], opts: T
   const body = rows.map((r) => head.map((_, i) => safeCell(String(r[i] ?? ''), color)));
   const heads = headCells.map(displayWidth);
   const natural = heads.map((hw, i) => Math.max(hw, 1, ...body.map((r) => displayWidth(r[i]!))));
-  const specs = head.map(
-    (_, i) =>
-      opts.columns?.[i] ??
-      defaultSpec(
-        natural[i]!,
-        heads[i]!,
-        body.map((r) => r[i]!),
-      ),
-  );
+  const specs = head.map((_, i) => {
+    if (opts.columns?.[i]) return opts.columns[i];
+    const spec = defaultSpec(
+      natural[i]!,
+      heads[i]!,
+      body.map((r) => r[i]!),
+    );
+    // A wrapped prose column loses nothing when narrow: let it give way down to a few words' width.
+    return opts.wrap && spec.priority === 0 ? { ...spec, minWidth: Math.max(heads[i]!, 10) } : spec;
+  });
   const widths = fitColumns(natural, specs, heads, width, indent);
   const shown = widths.flatMap((w, i) => (w === null ? [] : [i]));
   const t = new Table({
@@ -178,9 +181,15 @@ export function renderTable(head: string[], rows: (string | number)[][], opts: T
     colWidths: shown.map((i) => widths[i]! + PAD),
     style: { head: [], border: color ? ['grey'] : [], compact: true, 'padding-left': 1, 'padding-right': 1 },
     colAligns: shown.map((i) => opts.align?.[i] ?? 'left'),
-    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+    chars: opts.wrap ? {} : { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
   });
-  for (const r of body) t.push(shown.map((i) => clipCell(r[i]!, widths[i]!)));
+  const cell = (text: string, w: number) =>
+    opts.wrap
+      ? wrapWords(text, w)
+          .map((l) => clipCell(l, w))
+          .join('\n')
+      : clipCell(text, w);
+  for (const r of body) t.push(shown.map((i) => cell(r[i]!, widths[i]!)));
   const pad = ' '.repeat(indent);
   const lines = t
     .toString()

@@ -196,7 +196,12 @@ export const topic: Topic = {
         'you would pass something like 60000 ms.',
       setup: CRASHED_CONSUMER,
       check: custom('entries 1-0 and 2-0 pending on consumer c2', async (ctx) => {
-        const rows = (await ctx.unrecorded.call('XPENDING', ctx.key('orders'), 'workers', '-', '+', '10')) as [string, string, number, number][];
+        const rows = (await ctx.unrecorded.call('XPENDING', ctx.key('orders'), 'workers', '-', '+', '10')) as [
+          string,
+          string,
+          number,
+          number,
+        ][];
         const owners = new Map(rows.map((r) => [String(r[0]), String(r[1])]));
         const pass = owners.get('1-0') === 'c2' && owners.get('2-0') === 'c2';
         return { pass, actual: rows.length ? rows.map((r) => `${r[0]} on ${r[1]}`).join(', ') : 'nothing pending' };

@@ -275,15 +275,15 @@ export const topic: Topic = {
       setup: [],
       check: all(
         stringEquals('payment:7', 'captured'),
-        custom('a WAIT for at least 1 replica with a timeout of 1..5000 ms', async (ctx) => {
+        custom('a WAIT for at least 1 replica with a timeout of 1..5000 ms', (ctx) => {
           const w = ctx.history.find((c) => String(c.args[0]).toUpperCase() === 'WAIT');
-          if (!w) return { pass: false, actual: 'no WAIT command' };
+          if (!w) return Promise.resolve({ pass: false, actual: 'no WAIT command' });
           const replicas = Number(w.args[1]);
           const timeout = Number(w.args[2]);
-          return {
+          return Promise.resolve({
             pass: replicas >= 1 && timeout >= 1 && timeout <= 5000,
             actual: `WAIT ${replicas} ${timeout}`,
-          };
+          });
         }),
       ),
       answer: ['SET {ns}payment:7 captured', 'WAIT 1 200'],
