@@ -23,6 +23,7 @@ function nonNegativeInt(name: string) {
 interface GlobalFlags {
   url?: string;
   private?: boolean;
+  server?: string;
   namespace?: string;
   color?: boolean;
   learnerUser?: string;
@@ -30,9 +31,20 @@ interface GlobalFlags {
 
 async function globals(cmd: { optsWithGlobals(): GlobalFlags }): Promise<GlobalOptions> {
   const o = cmd.optsWithGlobals();
+  // --server picks the private server's binary (system, redis-8, valkey-8) and implies --private. REDIS_LEARN_SERVER
+  // picks the binary too (the test matrix sets it), for whenever a private server is started.
+  const server = o.server;
+  if (server) {
+    const { selectServer } = await import('./redis/servers.js');
+    selectServer(server);
+    if (server !== 'system' && o.url) {
+      const { UsageError } = await import('./errors.js');
+      throw new UsageError(`--server ${server} starts a private server; it cannot be combined with --url`);
+    }
+  }
   const g: GlobalOptions = {
     url: o.url,
-    private: o.private,
+    private: o.private || (server !== undefined && server !== 'system'),
     learnerUser: o.learnerUser,
     namespace: o.namespace ?? 'learn:',
     color: o.color !== false && !process.env.NO_COLOR,
@@ -69,6 +81,10 @@ export function buildProgram() {
     .version('0.1.0', '-V, --version')
     .option('--url <redis-url>', 'Redis to use (redis:// or rediss://; also REDIS_URL)')
     .option('--private', 'always start a private redis-server, even if one answers on :6379')
+    .option(
+      '--server <name>',
+      'which private server to run: system, redis-8 or valkey-8 (see: redis-learn servers; also REDIS_LEARN_SERVER)',
+    )
     .option('--namespace <prefix>', 'prefix of every key the tool writes', 'learn:')
     .option('--learner-user <user:password>', 'run your commands as this restricted Redis user (also REDIS_LEARNER_URL; see doctor)')
     .option('--no-color', 'plain output (also NO_COLOR)')
@@ -184,6 +200,17 @@ export function buildProgram() {
     .action(async (opts, cmd) => {
       const { doctorCommand } = await import('./commands/doctor.js');
       await doctorCommand(opts, await globals(cmd));
+    });
+
+  program
+    .command('servers')
+    .description('the servers a private run can use (system, redis-8, valkey-8): which are ready; `servers prepare` makes them')
+    .argument('[action]', 'prepare: unpack Redis 8 and Valkey 8 from Debian 13 packages (root, ~230 MB, ~30 s)')
+    .option('--json', 'print the list as JSON')
+    .action(async (action, opts, cmd) => {
+      await globals(cmd);
+      const { serversCommand } = await import('./commands/servers.js');
+      await serversCommand(action, opts);
     });
 
   // Only the bare command takes no words: an unknown one is reported by name (set last: subcommands inherit settings).

@@ -1,5 +1,6 @@
 // The question bank is sound: every topic registered, unique ids, explained choices, and every command and predict
 // question proven against a real server (its reference answer passes, its wrong answer fails).
+import { expectedReply } from '../src/quiz/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../src/redis/sandbox.js';
 import { TOPICS } from '../src/quiz/bank/index.js';
@@ -160,8 +161,9 @@ describe('live: every command and predict question against a real server', () =>
   for (const q of predictQs) {
     it(`${q.id}: the live reply is the stated answer, and another answer grades wrong`, async () => {
       const run = await runPredictQuestion(sb, q);
-      expect(gradePredict(run.reply, q.answer), `${q.id}: server replied ${run.reply}, bank says ${q.answer}`).toBe(true);
-      expect(gradePredict(run.reply, differentAnswer(q.answer)), `${q.id}: ${differentAnswer(q.answer)} accepted`).toBe(false);
+      const stated = expectedReply(q, sb.target.product);
+      expect(gradePredict(run.reply, stated), `${q.id}: ${sb.target.product} replied ${run.reply}, bank says ${stated}`).toBe(true);
+      expect(gradePredict(run.reply, differentAnswer(stated)), `${q.id}: ${differentAnswer(stated)} accepted`).toBe(false);
     });
   }
 });

@@ -6,6 +6,7 @@ import { redisErrorCode } from '../errors.js';
 import { REDISINSIGHT_URL, connectRedis, describeTarget, type RedisTarget } from '../redis/connect.js';
 import { LEARNER_USER, aclSetuserLine } from '../redis/learner-acl.js';
 import { findRedisServer, redisServerVersion } from '../redis/private-server.js';
+import { selectedServer, serverStatuses } from '../redis/servers.js';
 import { lessonStatus, loadProgress, progressPath } from '../progress/store.js';
 import { LESSONS } from '../lessons/index.js';
 import type { GlobalOptions } from '../session.js';
@@ -69,6 +70,8 @@ export async function doctorCommand(opts: DoctorOptions, g: GlobalOptions): Prom
     redisBenchmark: onPath('redis-benchmark'),
     docker: onPath('docker'),
   };
+  // The private-server builds this machine can run (--server), and the one this run uses.
+  const servers = { selected: selectedServer(), available: serverStatuses() };
   const conn = await connectRedis({ url: g.url, private: g.private, learnerUser: g.learnerUser });
   try {
     const t = conn.target;
@@ -91,6 +94,7 @@ export async function doctorCommand(opts: DoctorOptions, g: GlobalOptions): Prom
         kind: t.kind,
         address: t.displayUrl,
         version: t.version,
+        product: t.product,
         private: t.private,
         mode: server.redis_mode ?? 'standalone',
         os: server.os ?? '',
@@ -136,7 +140,7 @@ export async function doctorCommand(opts: DoctorOptions, g: GlobalOptions): Prom
     const ok = (b: boolean) => (b ? c.green(sym.ok) : c.yellow(sym.fail));
     const lines = [
       describeTarget(t, g.namespace),
-      `${ok(true)} server      ${t.kind} · ${t.displayUrl} · Redis ${t.version} (${report.server.mode})`,
+      `${ok(true)} server      ${t.kind} · ${t.displayUrl} · ${t.product} (${report.server.mode})`,
       `${ok(true)} latency     PING median ${report.latencyMs.median!.toFixed(3)} ms, p95 ${report.latencyMs.p95!.toFixed(3)} ms`,
       `${ok(modules.length > 0)} modules     ${modules.length ? modules.join(', ') : 'none'}`,
       `${ok(true)} memory      used ${(report.server.usedMemory / 1024 / 1024).toFixed(1)} MB · maxmemory ${report.server.maxmemory || 'unlimited'} · policy ${report.server.maxmemoryPolicy}`,
@@ -145,6 +149,9 @@ export async function doctorCommand(opts: DoctorOptions, g: GlobalOptions): Prom
         : `${c.dim('-')} RedisInsight only with the docker-compose Redis`,
       ...learnerLines(report, t, g.namespace, ok),
       `${ok(Boolean(tools.redisServer))} redis-server ${tools.redisServer ? `${tools.redisServer} (${tools.redisServerVersion ?? '?'})` : 'not installed'}`,
+      `${ok(true)} servers     ${servers.available
+        .map((s) => `${s.name}${s.name === servers.selected ? ' (selected)' : ''} ${s.available ? (s.version ?? '?') : 'not prepared'}`)
+        .join(' · ')}${servers.available.some((s) => !s.available) ? c.dim('  (redis-learn servers prepare)') : ''}`,
       `${ok(tools.redisCli)} redis-cli   ${ok(tools.redisBenchmark)} redis-benchmark   ${ok(tools.docker)} docker client`,
       `${c.dim('progress:')} ${report.progressFile}`,
       '',

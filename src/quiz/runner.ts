@@ -13,7 +13,14 @@ import { optionOrder, shownCorrect, shownOptions, toBankPicks } from './option-o
 import { describeDue, newCard, review, type Rating } from './scheduler.js';
 import type { RoundItem } from './select.js';
 import { LESSON_TOPIC, weakestTopic, type TopicTally } from './summary.js';
-import type { ChoiceQuestion, CommandQuestion, OpenQuestion, PredictQuestion, Question } from './types.js';
+import {
+  expectedReply,
+  type ChoiceQuestion,
+  type CommandQuestion,
+  type OpenQuestion,
+  type PredictQuestion,
+  type Question,
+} from './types.js';
 
 export interface QuestionResult {
   id: string;
@@ -259,14 +266,15 @@ export async function runRound(opts: RoundOptions): Promise<RoundResult> {
     for (const rec of run.records) out(commandLine(rec));
     // A server configured differently from a default Redis 7 (another maxmemory-policy, appendfsync…) may reply
     // otherwise than the bank, which the suite verified on a default server: either reply counts as right.
-    const differs = !gradePredict(q.answer, run.reply);
-    const correct = gradePredict(run.reply, answer) || (differs && gradePredict(q.answer, answer));
+    const stated = expectedReply(q, sandbox.target.product);
+    const differs = !gradePredict(stated, run.reply);
+    const correct = gradePredict(run.reply, answer) || (differs && gradePredict(stated, answer));
     out(
       correct
         ? `  ${c.green(sym.ok)} right: ${run.reply}`
         : `  ${c.red(sym.fail)} expected ${run.reply}, you said ${answer.trim() || '(nothing)'}`,
     );
-    if (differs) out(c.dim(`  this server is configured differently: a default Redis 7 replies ${q.answer}`));
+    if (differs) out(c.dim(`  this server is configured differently: a default ${sandbox.target.product} replies ${stated}`));
     showExplanation(q);
     return { correct, answer, expected: run.reply, actual: run.reply, rating: (correct ? 3 : 1) as Rating };
   }

@@ -57,6 +57,16 @@ export interface PredictQuestion extends QuestionBase {
   commands: string[];
   /** The reply as redis-cli prints it inline, e.g. `(integer) 2`, `"hello"`, `(nil)`, `OK`. Verified live by a test. */
   answer: string;
+  /**
+   * Where a server replies otherwise: the first entry whose `server` starts the server's name and version ("Valkey",
+   * "Redis 8") gives the reply there. The test matrix verifies each on its server; the explanation must say so too.
+   */
+  answerOn?: { server: string; answer: string }[];
+}
+
+/** The reply a predict question expects from this server (`product`: "Redis 8.0.2", "Valkey 8.1.1"). */
+export function expectedReply(q: PredictQuestion, product: string): string {
+  return q.answerOn?.find((a) => product.startsWith(a.server))?.answer ?? q.answer;
 }
 
 /** Design and explain: the model answer is revealed, the learner grades themself. */

@@ -3,6 +3,7 @@ import type { Redis, RedisOptions } from 'ioredis';
 import { ConnectionError, UsageError, errorMessage, redisErrorCode } from '../errors.js';
 import { COMPOSE_LEARNER_PASSWORD, LEARNER_USER } from './learner-acl.js';
 import { findRedisServer, startPrivateServer, type PrivateServer } from './private-server.js';
+import { notPreparedMessage, selectedServer } from './servers.js';
 
 export type TargetKind = 'url' | 'compose' | 'private';
 
@@ -13,7 +14,10 @@ export interface RedisTarget {
   db: number;
   /** The address with any password replaced by ***: the only form ever printed. */
   displayUrl: string;
+  /** The Redis version the server is compatible with (redis_version): what feature checks compare against. */
   version: string;
+  /** What the server calls itself: "Redis 8.0.2", or "Valkey 8.1.1" (whose redis_version says 7.2.4). */
+  product: string;
   /** True when this process started the server: only then are FLUSHDB and CONFIG SET allowed. */
   private: boolean;
   /** The restricted user learner commands run as, and where it came from; absent: the main connection's user. */
@@ -178,9 +182,11 @@ async function open(url: string, connectTimeout: number, readyCheck = true): Pro
   return client;
 }
 
-async function serverVersion(client: Redis): Promise<string> {
+async function serverVersion(client: Redis): Promise<{ version: string; product: string }> {
   const info = await client.info('server');
-  return /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown';
+  const version = /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown';
+  const valkey = /valkey_version:(\S+)/.exec(info)?.[1];
+  return { version, product: valkey ? `Valkey ${valkey}` : `Redis ${version}` };
 }
 
 function parseTarget(url: string): { host: string; port: number; db: number } {
@@ -226,6 +232,7 @@ export async function connectRedis(opts: ConnectOptions = {}): Promise<Connectio
       kind = 'compose';
       address = `redis://127.0.0.1:${COMPOSE_PORT}`;
     } else {
+      if (!findRedisServer() && selectedServer() !== 'system') throw new ConnectionError(notPreparedMessage(selectedServer()), 'no-server');
       if (!findRedisServer()) {
         throw new ConnectionError(
           'no Redis found. Either: run `docker compose up -d` in the redis-learn folder, ' +
@@ -243,8 +250,9 @@ export async function connectRedis(opts: ConnectOptions = {}): Promise<Connectio
 
   const c = client;
   let version: string;
+  let product: string;
   try {
-    version = await serverVersion(c);
+    ({ version, product } = await serverVersion(c));
   } catch (err) {
     c.disconnect();
     await server?.stop();
@@ -258,6 +266,7 @@ export async function connectRedis(opts: ConnectOptions = {}): Promise<Connectio
     db,
     displayUrl: redactUrl(address),
     version,
+    product,
     private: kind === 'private',
   };
   let learner: Redis | null = null;
@@ -342,5 +351,5 @@ export function describeTarget(t: RedisTarget, namespace: string): string {
       : t.kind === 'compose'
         ? `docker-compose server on ${t.host}:${t.port} · RedisInsight at ${REDISINSIGHT_URL}`
         : `${t.displayUrl}`;
-  return `Redis ${t.version} · ${where} · keys live under ${namespace}`;
+  return `${t.product} · ${where} · keys live under ${namespace}`;
 }

@@ -1,11 +1,11 @@
 // Starts and always stops a private redis-server: free port, temp dir, no persistence, no orphans.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
-import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { ConnectionError } from '../errors.js';
+import { notPreparedMessage, selectedServer, serverLaunch, serverVersion } from './servers.js';
 
 export interface PrivateServer {
   host: string;
@@ -51,16 +51,9 @@ function installExitHook(): void {
   });
 }
 
-/** The redis-server binary: REDIS_SERVER_BIN, else the first on PATH, else null. */
+/** The selected server's binary (see servers.ts: system, redis-8, valkey-8), or null when it is not available. */
 export function findRedisServer(): string | null {
-  const fromEnv = process.env.REDIS_SERVER_BIN;
-  if (fromEnv) return existsSync(fromEnv) ? fromEnv : null;
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, 'redis-server');
-    if (existsSync(candidate)) return candidate;
-  }
-  return null;
+  return serverLaunch()?.label ?? null;
 }
 
 export function freePort(): Promise<number> {
@@ -110,21 +103,17 @@ function waitReady(child: ChildProcess, timeoutMs: number): Promise<void> {
 
 /** Starts a private redis-server on 127.0.0.1 and returns once it accepts connections. */
 export async function startPrivateServer(opts: PrivateServerOptions = {}): Promise<PrivateServer> {
-  const bin = findRedisServer();
-  if (!bin) {
-    throw new ConnectionError(
-      'redis-server is not installed (set REDIS_SERVER_BIN or install it: sudo apt-get install -y redis-server)',
-      'no-server',
-    );
-  }
+  const launch = serverLaunch();
+  if (!launch) throw new ConnectionError(notPreparedMessage(selectedServer()), 'no-server');
   installExitHook();
   let lastErr: unknown;
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = opts.port ?? (await freePort());
     const dir = mkdtempSync(join(tmpdir(), 'redis-learn-'));
     const child = spawn(
-      bin,
+      launch.command,
       [
+        ...launch.prefix,
         '--port',
         String(port),
         '--bind',
@@ -231,8 +220,5 @@ export async function startPrivateServer(opts: PrivateServerOptions = {}): Promi
 
 /** The version printed by `redis-server --version`, or null. */
 export function redisServerVersion(): string | null {
-  const bin = findRedisServer();
-  if (!bin) return null;
-  const r = spawnSync(bin, ['--version'], { encoding: 'utf8' });
-  return /v=(\S+)/.exec(r.stdout ?? '')?.[1] ?? null;
+  return serverVersion(serverLaunch());
 }

@@ -261,8 +261,9 @@ export const topic: Topic = {
       question: 'With the default configuration, how big is the replication backlog used for partial resyncs?',
       commands: ['CONFIG GET repl-backlog-size'],
       answer: '1) "repl-backlog-size" 2) "1048576"',
+      answerOn: [{ server: 'Valkey', answer: '1) "repl-backlog-size" 2) "10485760"' }],
       explanation:
-        'The default backlog is 1 MB, which covers only a second or so of downtime on a busy primary. A replica that falls ' +
+        "Redis's default backlog is 1 MB (Valkey 8 raised its default to 10 MB), which covers only seconds of downtime on a busy primary. A replica that falls " +
         'further behind needs a full resync, so production setups often raise it to hundreds of MB. The backlog is ' +
         'allocated once the first replica connects.',
     },

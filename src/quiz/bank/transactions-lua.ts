@@ -277,8 +277,10 @@ export const topic: Topic = {
       question: 'A client calls EVALSHA with a digest the server has never loaded. What is the reply?',
       commands: ['EVALSHA ffffffffffffffffffffffffffffffffffffffff 0'],
       answer: '(error) NOSCRIPT No matching script. Please use EVAL.',
+      answerOn: [{ server: 'Valkey', answer: '(error) NOSCRIPT No matching script.' }],
       explanation:
-        "EVALSHA only works for scripts in the server's cache (added by EVAL or SCRIPT LOAD). The cache is lost on restart, " +
+        "EVALSHA only works for scripts in the server's cache (added by EVAL or SCRIPT LOAD); Valkey 8 words the error " +
+        '"NOSCRIPT No matching script." (clients match the NOSCRIPT code, not the text). The cache is lost on restart, ' +
         'failover or SCRIPT FLUSH, so clients must catch NOSCRIPT and fall back to EVAL, which most libraries do for you. ' +
         'Functions (7.0+) avoid the problem because they are persisted.',
       proof: ['SCRIPT LOAD "return 1"', 'EVALSHA e0e1f9fabfc9d4800c877a703b823ac0578ff8db 0'],
