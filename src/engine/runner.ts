@@ -70,7 +70,7 @@ export async function runLesson(lesson: Lesson, sb: Sandbox, opts: RunOptions): 
       }
       if (step.kind === 'exercise') {
         earned[step.id] = result.points ?? 0;
-        if (result.solutionShown || result.skipped) missed.push(step.id);
+        if (!result.unavailable && (result.solutionShown || result.skipped)) missed.push(step.id);
       }
       steps.push(result);
       opts.onStep?.(i + 1, result, { ...earned });
@@ -152,6 +152,19 @@ export async function runLesson(lesson: Lesson, sb: Sandbox, opts: RunOptions): 
     replay: boolean,
   ): Promise<StepResult> {
     const result: StepResult = { id: step.id, kind: step.kind, title: step.title, passed: true, commands: [], totalCommands: 0 };
+    const missing = (step.requires?.commands ?? []).filter((name) => !sb.table.has(name.toLowerCase()));
+    if (step.requires && missing.length) {
+      // Not this server's: say what it needs and move on; an exercise's points leave the total.
+      result.passed = false;
+      result.skipped = true;
+      result.unavailable = `needs ${step.requires.needs} (${missing.join(', ')}); this server is ${sb.target.product}`;
+      if (step.kind === 'exercise') {
+        result.maxPoints = step.points;
+        result.points = 0;
+      }
+      print(c.dim(`  skipped: this step ${result.unavailable}. It does not count against your score.`));
+      return result;
+    }
     if (step.text && step.kind !== 'exercise') print(renderMarkdown(sb.expand(step.text)));
     switch (step.kind) {
       case 'explain':

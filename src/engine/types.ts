@@ -56,6 +56,11 @@ interface StepBase {
   title: string;
   /** Prose shown before the step runs. */
   text?: string;
+  /**
+   * Commands the step needs that not every server has (HSETEX from Redis 8.0, VADD in Redis 8 only). On a server
+   * without them the step is skipped with `needs`, e.g. "Redis 8.0 or later", and its points do not count.
+   */
+  requires?: { commands: string[]; needs: string };
 }
 
 /** Text only. */
