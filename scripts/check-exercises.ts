@@ -20,6 +20,11 @@ let bad = 0;
 try {
   const result = await runLesson(lesson, sb, { mode: 'auto', verify: true, out: () => {}, options: { records } });
   for (const ex of result.steps.filter((s) => s.kind === 'exercise')) {
+    if (ex.unavailable) {
+      // Not provable here: the step needs commands this server lacks (run it against a newer server).
+      process.stdout.write(`skip ${ex.id}: ${ex.unavailable}\n`);
+      continue;
+    }
     const wrong = ex.wrongAttempts ?? [];
     const ok = ex.passedBeforeSolution === false && ex.passed && wrong.length > 0 && wrong.every((w) => !w.passed);
     if (!ok) bad++;

@@ -32,6 +32,22 @@ else
   cmd="node bin/redis-learn.js"
 fi
 
+# Redis 8 and Valkey 8 for --server (Debian 13 packages via debootstrap, ~30 s, ~230 MB): prepared in the background
+# so the first lesson starts at once; `redis-learn servers` shows when they are ready. Needs root or sudo without a
+# password; otherwise `sudo redis-learn servers prepare` does it later.
+servers_dir="${XDG_CACHE_HOME:-$HOME/.cache}/redis-learn/servers"
+if [ "$(id -u)" -eq 0 ] || sudo -n true 2>/dev/null; then
+  mkdir -p "$servers_dir"
+  if ! command -v debootstrap >/dev/null 2>&1; then
+    sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null 2>&1 || true
+  fi
+  as_root=()
+  [ "$(id -u)" -eq 0 ] || as_root=(sudo -n)
+  nohup "${as_root[@]}" env REDIS_LEARN_SERVERS_DIR="$servers_dir" "$(command -v node)" bin/redis-learn.js servers prepare \
+    >"$servers_dir/prepare.log" 2>&1 </dev/null &
+  echo "Preparing Redis 8 and Valkey 8 in the background (redis-learn servers shows when they are ready)."
+fi
+
 if [ "$start" -eq 1 ]; then
   if [ -t 0 ] && [ -t 1 ]; then
     exec $cmd lesson simple

@@ -167,6 +167,10 @@ export function buildProgram() {
     )
     .option('--ceiling', 'also run redis-benchmark against the same server for the ceiling')
     .option('--force', 'allow --records over 10,000,000 on a shared server')
+    .option(
+      '--servers <list>',
+      'run on a private server of each build in turn, results side by side: system, redis-8, valkey-8 or all (see: redis-learn servers)',
+    )
     .option('--json', 'print one JSON object and nothing else on stdout')
     .action(async (opts, cmd) => {
       const { benchCommand } = await import('./commands/bench.js');

@@ -464,6 +464,27 @@ describe('the lesson’s steps on the engine', () => {
       expect(r.pass).toBe(false);
     });
   });
+
+  describe('hash-field TTLs (Redis 7.4+), where the server has them', () => {
+    it('cart-coupon: EXPIRE on the cart, HSET without a TTL, a TTL cleared by HSET, every field, minutes: all fail; HEXPIRE passes', async () => {
+      // On a server without HEXPIRE the step is skipped; the runLesson test below covers that path.
+      if (!lsb.table.has('hexpire')) return;
+      const step = exercise('cart-coupon');
+      for (const w of step.wrong) expect({ w, pass: (await attempt('cart-coupon', w)).pass }).toEqual({ w, pass: false });
+      expect((await attempt('cart-coupon', step.solution)).pass).toBe(true);
+      expect((await attempt('cart-coupon', ['EXPIRE {ns}cart:user-88 900'])).actual).toContain('the whole cart expires');
+      const cleared = await attempt('cart-coupon', [
+        'HEXPIRE {ns}cart:user-88 900 FIELDS 1 coupon',
+        'HSET {ns}cart:user-88 coupon SPRING15',
+      ]);
+      expect(cleared.actual).toContain('overwriting a field clears its TTL');
+      // Other ways to the same state pass: milliseconds, and HSETEX (Redis 8.0) rewriting the field with its TTL.
+      expect((await attempt('cart-coupon', ['HPEXPIRE {ns}cart:user-88 900000 FIELDS 1 coupon'])).pass).toBe(true);
+      if (lsb.table.has('hsetex')) {
+        expect((await attempt('cart-coupon', ['HSETEX {ns}cart:user-88 EX 900 FIELDS 1 coupon SPRING15'])).pass).toBe(true);
+      }
+    });
+  });
 });
 
 /** A learner typing `lines`, one per prompt. */
@@ -512,6 +533,52 @@ describe('the rate limit, as a learner meets it', () => {
     const ex = result.steps.find((s) => s.id === 'rate-window')!;
     expect(ex).toMatchObject({ passed: true, points: 2 });
     expect(await redis.ttl(key)).toBeGreaterThan(0);
+    await sb.reset(ecommerceLesson.id);
+  });
+});
+
+describe('steps that need a newer server: shown where the commands exist, skipped without cost elsewhere', () => {
+  it('field TTLs and vector sets run on a server that has them; elsewhere they are reported unavailable and the score still equals maxScore', async () => {
+    const lines: string[] = [];
+    const lesson = only('session-slide', 'cart-coupon-ttl', 'cart-coupon', 'similar-products');
+    const result = await runLesson(lesson, sb, { mode: 'auto', out: (l) => lines.push(plain(l).replace(/\n\s*/g, ' ')) });
+    const out = lines.join('\n');
+    const step = (id: string) => result.steps.find((s) => s.id === id)!;
+    expect(result.score).toBe(result.maxScore);
+    expect(step('session-slide')).toMatchObject({ passed: true, points: 2 });
+
+    if (sb.table.has('hexpire')) {
+      expect(step('cart-coupon-ttl').unavailable).toBeUndefined();
+      expect(out).toContain(`HPERSIST ${k('cart:user-55')} FIELDS 1 coupon`);
+      expect(out).toContain('the coupon field expired on its own');
+      expect(await redis.hgetall(k('cart:user-55'))).toEqual({ 'PROD-7': '2', 'PROD-12': '1' });
+      expect(await redis.ttl(k('cart:user-55'))).toBe(-1);
+      expect(step('cart-coupon')).toMatchObject({ passed: true, points: 3 });
+      expect(result.maxScore).toBe(5);
+    } else {
+      for (const id of ['cart-coupon-ttl', 'cart-coupon']) expect(step(id).unavailable).toContain('needs Redis 7.4 or later');
+      expect(step('cart-coupon')).toMatchObject({ points: 0, maxPoints: 3 });
+      expect(out).toContain('skipped: this step needs Redis 7.4 or later');
+      expect(await redis.exists(k('cart:user-55'), k('cart:user-88'))).toBe(0);
+      expect(result.maxScore).toBe(2);
+    }
+
+    if (sb.table.has('vadd')) {
+      expect(step('similar-products').unavailable).toBeUndefined();
+      const key = k('vectors:products');
+      expect(await redis.call('VCARD', key)).toBe(6);
+      // The nearest to the desk lamp are itself and the other lights; the price filter drops the floor lamp.
+      expect(await redis.call('VSIM', key, 'ELE', 'desk-lamp', 'COUNT', '3')).toEqual(['desk-lamp', 'floor-lamp', 'candle']);
+      expect(await redis.call('VSIM', key, 'ELE', 'desk-lamp', 'COUNT', '3', 'FILTER', '.price < 50')).toEqual([
+        'desk-lamp',
+        'candle',
+        'teapot',
+      ]);
+      expect(out).toContain(`VSIM ${key} VALUES 3 1 9 0 COUNT 2`);
+    } else {
+      expect(step('similar-products').unavailable).toContain('needs Redis 8 (vector sets are built in; Valkey 8 has none)');
+      expect(out).toContain('skipped: this step needs Redis 8');
+    }
     await sb.reset(ecommerceLesson.id);
   });
 });

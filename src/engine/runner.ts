@@ -157,7 +157,7 @@ export async function runLesson(lesson: Lesson, sb: Sandbox, opts: RunOptions): 
       // Not this server's: say what it needs and move on; an exercise's points leave the total.
       result.passed = false;
       result.skipped = true;
-      result.unavailable = `needs ${step.requires.needs} (${missing.join(', ')}); this server is ${sb.target.product}`;
+      result.unavailable = `needs ${step.requires.needs}: ${sb.target.product} has no ${missing.join(', ')}`;
       if (step.kind === 'exercise') {
         result.maxPoints = step.points;
         result.points = 0;

@@ -2,7 +2,7 @@
 // (or REDIS_SERVER_BIN); `redis-8` and `valkey-8` come from Debian 13 packages unpacked with debootstrap into a
 // cache directory and run through that tree's own dynamic loader: no registry, no Docker, no chroot.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { UsageError } from '../errors.js';
@@ -95,9 +95,12 @@ export interface ServerStatus {
 }
 
 export function serverStatuses(): ServerStatus[] {
+  // A tree being unpacked (setup.sh starts `servers prepare` in the background) is named, with its log.
+  const preparing = existsSync(serversDir()) && readdirSync(serversDir()).some((f) => f.startsWith('trixie.tmp-'));
   return SERVER_NAMES.map((name) => {
     const launch = serverLaunch(name);
-    return { name, available: Boolean(launch), version: serverVersion(launch), where: launch?.label ?? null };
+    const where = launch?.label ?? (name !== 'system' && preparing ? `being prepared (${join(serversDir(), 'prepare.log')})` : null);
+    return { name, available: Boolean(launch), version: serverVersion(launch), where };
   });
 }
 

@@ -34,10 +34,11 @@ export const ecommerceLesson = defineLesson({
   level: 'Expert',
   minutes: 50,
   summary:
-    'An online shop end to end: sessions with a sliding TTL, carts merged atomically at login, cache-aside with jitter ' +
-    'and a stampede lock, inventory that never oversells (50 buyers, 10 units), recommendations, rate limits that ' +
-    'always expire, a flash sale with a per-user limit, notifications over streams and pub/sub, stores near me, ' +
-    'autocomplete and facets, and analytics with HyperLogLog.',
+    'An online shop end to end: sessions with a sliding TTL, carts merged atomically at login, a coupon field with its ' +
+    'own TTL (Redis 7.4+), cache-aside with jitter and a stampede lock, inventory that never oversells (50 buyers, ' +
+    '10 units), recommendations and similar products (vector sets, Redis 8), rate limits that always expire, a flash ' +
+    'sale with a per-user limit, notifications over streams and pub/sub, stores near me, autocomplete and facets, and ' +
+    'analytics with HyperLogLog.',
   keys: [
     'session:*',
     'cart:*',
@@ -51,6 +52,7 @@ export const ecommerceLesson = defineLesson({
     'also_viewed:*',
     'recent_views:*',
     'recs:*',
+    'vectors:*',
     'rate:*',
     'failed_login:*',
     'blocked_ip:*',

@@ -149,4 +149,23 @@ export const recommendationSteps: StepSpec[] = [
       ],
     ],
   },
+  {
+    id: 'similar-products',
+    kind: 'run',
+    requires: { commands: ['VADD', 'VSIM', 'VCARD'], needs: 'Redis 8 (vector sets are built in; Valkey 8 has none)' },
+    // Hand-made 3-number "embeddings", 0 to 9: how much a product is about lighting, the kitchen, and furniture.
+    commands: [
+      `VADD {ns}vectors:products VALUES 3 9 1 2 desk-lamp SETATTR '{"price":30}'`,
+      `VADD {ns}vectors:products VALUES 3 8 0 5 floor-lamp SETATTR '{"price":80}'`,
+      `VADD {ns}vectors:products VALUES 3 7 3 0 candle SETATTR '{"price":9}'`,
+      `VADD {ns}vectors:products VALUES 3 0 9 1 mug SETATTR '{"price":9}'`,
+      `VADD {ns}vectors:products VALUES 3 1 8 0 teapot SETATTR '{"price":25}'`,
+      `VADD {ns}vectors:products VALUES 3 2 0 9 desk SETATTR '{"price":150}'`,
+      'VCARD {ns}vectors:products',
+      'VDIM {ns}vectors:products',
+      'VSIM {ns}vectors:products ELE desk-lamp WITHSCORES COUNT 3',
+      `VSIM {ns}vectors:products ELE desk-lamp COUNT 3 FILTER '.price < 50'`,
+      'VSIM {ns}vectors:products VALUES 3 1 9 0 COUNT 2',
+    ],
+  },
 ];

@@ -7,6 +7,20 @@ import type { LessonContext } from '../../engine/types.js';
 import { addToCart, cartUnits, mergeCarts, mergeCartsNaive, touchSession } from '../../patterns/ecommerce-cart.js';
 import { CART_RACE_CLIENTS, RACE_GUEST_CART, RACE_USER_CART, sumOf } from './shop.js';
 
+/** Per-field expiry (HEXPIRE, HPEXPIRE, HTTL, HPERSIST) arrived in Redis 7.4: Redis 7.0 and Valkey 8 have none of it. */
+const FIELD_TTL = { commands: ['HEXPIRE', 'HPEXPIRE', 'HTTL', 'HPERSIST'], needs: 'Redis 7.4 or later' };
+/** The coupon exercise's cart: two product lines and a coupon code. */
+const COUPON_CART = { 'PROD-3': '1', 'PROD-9': '2', coupon: 'SPRING15' };
+const COUPON_TTL = 900;
+
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** HTTL of each field, as numbers (-1: no TTL, -2: no such field). */
+async function fieldTtls(ctx: LessonContext, key: string, fields: string[]): Promise<number[]> {
+  const reply = (await ctx.unrecorded.call('HTTL', key, 'FIELDS', String(fields.length), ...fields)) as unknown[];
+  return reply.map(Number);
+}
+
 export const sessionSteps: StepSpec[] = [
   {
     id: 'session',
@@ -125,6 +139,105 @@ export const sessionSteps: StepSpec[] = [
         },
         measure: (ctx) => measureMergeRace(ctx, 'lua'),
       },
+    ],
+  },
+  {
+    id: 'cart-coupon-ttl',
+    kind: 'code',
+    requires: { commands: FIELD_TTL.commands, needs: FIELD_TTL.needs },
+    async run(ctx) {
+      const cart = ctx.key('cart:user-55');
+      await ctx.claim([cart]);
+      await ctx.unrecorded.unlink(cart);
+      await ctx.redis.hset(cart, { 'PROD-7': '2', 'PROD-12': '1', coupon: 'SAVE10' });
+      await ctx.redis.call('HEXPIRE', cart, '900', 'FIELDS', '1', 'coupon');
+      await ctx.redis.call('HTTL', cart, 'FIELDS', '3', 'PROD-7', 'PROD-12', 'coupon');
+      await ctx.redis.ttl(cart);
+      await ctx.redis.call('HPERSIST', cart, 'FIELDS', '1', 'coupon');
+      await ctx.redis.call('HTTL', cart, 'FIELDS', '1', 'coupon');
+      ctx.say('HPERSIST took the deadline off: the coupon is permanent again. Now a 100 ms TTL, and a 250 ms wait:');
+      await ctx.redis.call('HPEXPIRE', cart, '100', 'FIELDS', '1', 'coupon');
+      await wait(250);
+      await ctx.redis.hgetall(cart);
+      const left = await ctx.unrecorded.hexists(cart, 'coupon');
+      ctx.say(
+        left
+          ? 'the coupon is still there: the server has not expired it yet'
+          : 'the coupon field expired on its own; the cart and its products are untouched (key TTL still -1)',
+      );
+    },
+  },
+  {
+    id: 'cart-coupon',
+    kind: 'exercise',
+    points: 3,
+    requires: { commands: ['HEXPIRE', 'HTTL'], needs: FIELD_TTL.needs },
+    setup: (ctx) => fresh(ctx, ['cart:user-88'], (k) => ctx.unrecorded.hset(k('cart:user-88'), COUPON_CART)),
+    check: expanded(
+      custom(
+        `{ns}cart:user-88: coupon expires in ${COUPON_TTL - 60}–${COUPON_TTL} s; the cart, PROD-3 and PROD-9 keep no TTL and their values`,
+        async (ctx) => {
+          const key = ctx.key('cart:user-88');
+          const type = await ctx.unrecorded.type(key);
+          if (type !== 'hash') return { pass: false, actual: type === 'none' ? `${key} is gone` : `${key} is a ${type}` };
+          const cart = await ctx.unrecorded.hgetall(key);
+          const changed = Object.entries(COUPON_CART).filter(([f, v]) => cart[f] !== v);
+          if (changed.length) {
+            return {
+              pass: false,
+              actual: `${changed.map(([f]) => `${f} = ${JSON.stringify(cart[f] ?? null)}`).join(', ')}: the cart's fields must keep their values`,
+            };
+          }
+          const keyTtl = await ctx.unrecorded.pttl(key);
+          if (keyTtl !== -1) {
+            return {
+              pass: false,
+              actual: `the whole cart expires in ${Math.round(keyTtl / 1000)} s: EXPIRE sets the key's deadline, so the products would vanish with the coupon`,
+            };
+          }
+          const [prod3, prod9, coupon] = await fieldTtls(ctx, key, ['PROD-3', 'PROD-9', 'coupon']);
+          if (prod3 !== -1 || prod9 !== -1) {
+            return {
+              pass: false,
+              actual: `PROD-3 TTL ${prod3}, PROD-9 TTL ${prod9}: only the coupon should expire, so name only it after FIELDS`,
+            };
+          }
+          if (coupon === -1) {
+            const ran = ranCommands(ctx.history);
+            const lastExpire = ran.findLastIndex((c) => /^H(P)?EXPIRE(AT)?$/.test(c.name) && c.args[1] === key);
+            const rewritten = lastExpire >= 0 && ran.slice(lastExpire + 1).some((c) => c.name === 'HSET' && c.args[1] === key);
+            return {
+              pass: false,
+              actual: rewritten
+                ? 'coupon has no TTL: the HSET after your HEXPIRE overwrote the field, and overwriting a field clears its TTL'
+                : 'coupon has no TTL: HSET never sets one; HEXPIRE key seconds FIELDS 1 coupon does',
+            };
+          }
+          if (coupon >= COUPON_TTL - 60 && coupon <= COUPON_TTL)
+            return { pass: true, actual: `coupon expires in ${coupon} s; the cart and its products have no TTL` };
+          return {
+            pass: false,
+            actual: `coupon expires in ${coupon} s: HEXPIRE takes seconds (HPEXPIRE milliseconds), and 15 minutes is ${COUPON_TTL}`,
+          };
+        },
+      ),
+    ),
+    hints: [
+      "Since Redis 7.4 a hash field can have its own TTL, separate from the key's. EXPIRE would end the whole cart.",
+      'HEXPIRE key seconds FIELDS numfields field [field …]   (e.g. HEXPIRE {ns}cart:user-88 900 FIELDS 1 coupon)',
+    ],
+    solution: [`HEXPIRE {ns}cart:user-88 ${COUPON_TTL} FIELDS 1 coupon`],
+    wrong: [
+      // The key's TTL: in 15 minutes the products vanish along with the coupon.
+      [`EXPIRE {ns}cart:user-88 ${COUPON_TTL}`],
+      // Writing the field again sets no TTL.
+      ['HSET {ns}cart:user-88 coupon SPRING15'],
+      // The TTL is set, then the field is rewritten: the write clears it.
+      [`HEXPIRE {ns}cart:user-88 ${COUPON_TTL} FIELDS 1 coupon`, 'HSET {ns}cart:user-88 coupon SPRING15'],
+      // Every field named: the products expire too.
+      [`HEXPIRE {ns}cart:user-88 ${COUPON_TTL} FIELDS 3 coupon PROD-3 PROD-9`],
+      // Minutes where HEXPIRE wants seconds.
+      ['HEXPIRE {ns}cart:user-88 15 FIELDS 1 coupon'],
     ],
   },
 ];
