@@ -7,6 +7,8 @@ import { inject } from 'vitest';
 import { connectRedis } from '../src/redis/connect.js';
 import { Sandbox } from '../src/redis/sandbox.js';
 import type { LineReader } from '../src/ui/line-reader.js';
+import { runLesson, type StepResult } from '../src/engine/runner.js';
+import type { Lesson } from '../src/engine/types.js';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const CLI = join(ROOT, 'bin', 'redis-learn.js');
@@ -76,4 +78,26 @@ export function scriptedInput(lines: readonly string[]): LineReader & { prompts:
     },
     close() {},
   };
+}
+
+/**
+ * Runs one exercise of `lesson` the way `redis-learn lesson` does at a prompt, the learner typing `lines` (with {ns});
+ * returns its result and the "not yet" lines, with wrapped feedback joined back into one line each.
+ */
+export async function asLearner(
+  lesson: Lesson,
+  sb: Sandbox,
+  id: string,
+  lines: string[],
+): Promise<{ step: StepResult | undefined; completed: boolean; notYet: string[] }> {
+  const step = lesson.steps.find((s) => s.id === id && s.kind === 'exercise');
+  if (!step) throw new Error(`no exercise ${id} in ${lesson.id}`);
+  const out: string[] = [];
+  const r = await runLesson({ ...lesson, steps: [step] }, sb, {
+    mode: 'interactive',
+    input: scriptedInput(lines.map((l) => sb.expand(l))),
+    out: (l) => out.push(l),
+  });
+  const plain = out.map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').replace(/\n\s*/g, ' '));
+  return { step: r.steps[0], completed: r.completed, notYet: plain.filter((l) => l.includes('not yet:')) };
 }

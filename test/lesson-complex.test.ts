@@ -3,8 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createContext, type OwnedContext } from '../src/engine/context.js';
 import { attemptExercise } from '../src/engine/exercise.js';
 import { runRace } from '../src/engine/race.js';
-import { runLesson, type StepResult } from '../src/engine/runner.js';
-import type { CheckResult, ExerciseStep, Lesson, RaceStep } from '../src/engine/types.js';
+import type { CheckResult, ExerciseStep, RaceStep } from '../src/engine/types.js';
 import { complexLesson } from '../src/lessons/complex/index.js';
 import { incrementBatch, type BatchWay } from '../src/patterns/complex-batching.js';
 import { pushActivity, recentActivity } from '../src/patterns/complex-feed.js';
@@ -16,7 +15,7 @@ import { ackJob, claimJob, enqueue, requeueAll } from '../src/patterns/complex-r
 import { extractKeys, isWrite } from '../src/redis/capabilities.js';
 import type { Sandbox } from '../src/redis/sandbox.js';
 import { tokenize } from '../src/redis/tokenize.js';
-import { openSandbox, scriptedInput } from './helpers.js';
+import { asLearner, openSandbox } from './helpers.js';
 
 const NS = 'lc:';
 let sb: Sandbox;
@@ -55,19 +54,7 @@ function attempt(id: string, lines: string[]): Promise<CheckResult> {
   return attemptExercise(exercise(id), { sb, ctx, scope: complexLesson.id }, lines);
 }
 
-/** Runs one exercise the way `redis-learn lesson complex` does at a prompt; returns its result and the "not yet" lines. */
-async function asLearner(id: string, lines: string[]): Promise<{ step: StepResult | undefined; completed: boolean; notYet: string[] }> {
-  const lesson: Lesson = { ...complexLesson, steps: [exercise(id)] };
-  const out: string[] = [];
-  const r = await runLesson(lesson, sb, {
-    mode: 'interactive',
-    input: scriptedInput(lines.map((l) => sb.expand(l))),
-    out: (l) => out.push(l),
-  });
-  // Feedback is wrapped to the terminal: join its lines back for matching.
-  const plain = out.map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').replace(/\n\s*/g, ' '));
-  return { step: r.steps[0], completed: r.completed, notYet: plain.filter((l) => l.includes('not yet:')) };
-}
+const asLearnerIn = (id: string, lines: string[]) => asLearner(complexLesson, sb, id, lines);
 
 describe('leaderboard pattern', () => {
   it('ranks from 1 at the top, and "around me" is clamped at the top and centred in the middle', async () => {
@@ -433,7 +420,7 @@ describe('complex lesson exercises', () => {
   });
 
   it('at the prompt, hand-typed SADDs are "not yet: … you typed members … yourself"; a SINTERSTORE/SDIFFSTORE then passes', async () => {
-    const { step, notYet } = await asLearner('ex-sets', [
+    const { step, notYet } = await asLearnerIn('ex-sets', [
       'SADD {ns}likes:both ben dara',
       'SADD {ns}likes:rust-only ana chen',
       'SINTERSTORE {ns}likes:both {ns}likes:rust {ns}likes:go',
@@ -447,7 +434,7 @@ describe('complex lesson exercises', () => {
   });
 
   it('at the prompt, an empty MULTI/EXEC after the fact is "not yet: … outside MULTI/EXEC"; redoing it from the start passes', async () => {
-    const { step, notYet } = await asLearner('ex-multi-transfer', [
+    const { step, notYet } = await asLearnerIn('ex-multi-transfer', [
       'DECRBY {ns}account:carol 30',
       'INCRBY {ns}account:dave 30',
       'MULTI',

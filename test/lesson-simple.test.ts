@@ -3,8 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createContext, type OwnedContext } from '../src/engine/context.js';
 import { attemptExercise } from '../src/engine/exercise.js';
 import { runRace as engineRace } from '../src/engine/race.js';
-import { runLesson, type StepResult } from '../src/engine/runner.js';
-import type { CheckResult, ExerciseStep, Lesson, RaceStep } from '../src/engine/types.js';
+import type { CheckResult, ExerciseStep, RaceStep } from '../src/engine/types.js';
 import { simpleLesson } from '../src/lessons/simple/index.js';
 import { watchExpiry } from '../src/patterns/simple-expiry-watch.js';
 import { bumpJsonField } from '../src/patterns/simple-json-doc.js';
@@ -12,7 +11,7 @@ import { scanAll } from '../src/patterns/simple-scan.js';
 import { extractKeys, isWrite } from '../src/redis/capabilities.js';
 import type { Sandbox } from '../src/redis/sandbox.js';
 import { tokenize } from '../src/redis/tokenize.js';
-import { openSandbox, scriptedInput } from './helpers.js';
+import { asLearner, openSandbox } from './helpers.js';
 
 const NS = 'ls:';
 let sb: Sandbox;
@@ -50,19 +49,7 @@ function attempt(id: string, lines: string[], before?: () => Promise<void>): Pro
   return attemptExercise(exercise(id), { sb, ctx, scope: simpleLesson.id }, lines, before);
 }
 
-/** Runs one exercise the way `redis-learn lesson simple` does at a prompt; returns its result and the "not yet" lines. */
-async function asLearner(id: string, lines: string[]): Promise<{ step: StepResult | undefined; completed: boolean; notYet: string[] }> {
-  const lesson: Lesson = { ...simpleLesson, steps: [exercise(id)] };
-  const out: string[] = [];
-  const r = await runLesson(lesson, sb, {
-    mode: 'interactive',
-    input: scriptedInput(lines.map((l) => sb.expand(l))),
-    out: (l) => out.push(l),
-  });
-  // Feedback is wrapped to the terminal: join its lines back for matching.
-  const plain = out.map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').replace(/\n\s*/g, ' '));
-  return { step: r.steps[0], completed: r.completed, notYet: plain.filter((l) => l.includes('not yet:')) };
-}
+const asLearnerIn = (id: string, lines: string[]) => asLearner(simpleLesson, sb, id, lines);
 
 describe('simple lesson exercises', () => {
   it('visits: a SET without EX fails on the TTL, and SET then EXPIRE fails the one-command rule', async () => {
@@ -180,7 +167,7 @@ describe('simple lesson exercises', () => {
   });
 
   it('at the prompt, SET then PERSIST is "not yet: … you rewrote the value with SET"; retyping the setup starts over', async () => {
-    const { step, notYet } = await asLearner('persist', [
+    const { step, notYet } = await asLearnerIn('persist', [
       'SET {ns}session:42 alice',
       'PERSIST {ns}session:42',
       'SET {ns}session:42 alice EX 600',
@@ -195,7 +182,7 @@ describe('simple lesson exercises', () => {
   });
 
   it('at the prompt, GET then SET on the counter is "not yet: … you wrote the number yourself"', async () => {
-    const { completed, notYet } = await asLearner('atomic-counter', ['GET {ns}downloads', 'SET {ns}downloads 46']);
+    const { completed, notYet } = await asLearnerIn('atomic-counter', ['GET {ns}downloads', 'SET {ns}downloads 46']);
     expect(notYet.at(-1)).toMatch(/not yet: expected .*INCRBY.*, found you wrote the number yourself \(SET ls:downloads 46\)/);
     // Input ended without the exercise passing.
     expect(completed).toBe(false);

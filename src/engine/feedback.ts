@@ -1,5 +1,6 @@
 // How an exercise talks to the learner: hint costs, the meta-command help, feedback lines wrapped to the terminal.
 import { terminalWidth } from '../ui/theme.js';
+import { plural } from '../util/plural.js';
 import { wrap } from './render.js';
 
 /** How much of an exercise's points survive the hints used: none, a nudge, the syntax, the solution. */
@@ -13,7 +14,7 @@ export function pointsAfterHints(points: number, hints: number): number {
 }
 
 export function pts(n: number): string {
-  return `${n} ${n === 1 ? 'pt' : 'pts'}`;
+  return plural(n, 'pt');
 }
 
 export const META_HELP = ':hint  next hint · :solution  show it · :check  expected vs actual · :reset  start over · :skip · :quit';

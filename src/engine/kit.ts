@@ -1,7 +1,8 @@
 // The lesson kit: small helpers every lesson may use, so no lesson writes its own copy. Checks live in checks.ts,
 // output in render.ts; this file is for the glue a lesson's steps need.
 import { tokenize } from '../redis/tokenize.js';
-import { fromHistory, type RanCommand, type Restart } from './checks.js';
+import type { RanCommand, Restart } from './checks.js';
+import { nounFor } from '../util/plural.js';
 import type { Check, LessonContext } from './types.js';
 
 export { formatBytes } from './render.js';
@@ -11,7 +12,7 @@ export const TTL_OPTIONS: ReadonlySet<string> = new Set(['EX', 'PX', 'EXAT', 'PX
 
 /** "1 hit", "3 hits": a count with its noun in the right number. */
 export function count(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+  return `${n.toLocaleString('en-US')} ${nounFor(n, one, many)}`;
 }
 
 /** A WITHSCORES / WITHDIST reply as [member, number] pairs, whether it came flat (RESP2) or paired (RESP3). */
@@ -49,23 +50,6 @@ export function retyped(setup: readonly string[]): Restart {
       const args = tokenize(ctx.sb.expand(line));
       return args.length === cmd.args.length && args[0]!.toUpperCase() === cmd.name && args.every((a, i) => i === 0 || a === cmd.args[i]);
     });
-}
-
-/**
- * Some command the learner typed in this exercise, on `name`, without an error, matches `pred`. State checks cannot
- * tell "one command" from "two commands" apart; the history can.
- */
-export function learnerCommandOn(name: string, expected: string, pred: (args: string[]) => boolean): Check {
-  return fromHistory((ctx) => {
-    const key = ctx.key(name);
-    const hit = ctx.history.find((c) => !c.error && c.args[1] === key && pred(c.args));
-    const onKey = ctx.history.filter((c) => c.args[1] === key).map((c) => c.command);
-    return {
-      pass: Boolean(hit),
-      expected: expected.replaceAll('KEY', key),
-      actual: hit ? hit.command : onKey.length ? `you sent ${onKey.join(' ; ')}` : `no command on ${key} yet`,
-    };
-  });
 }
 
 /** The key's OBJECT ENCODING (listpack, hashtable, intset…) read unrecorded, for a step to show; 'none' if it is gone. */

@@ -6,6 +6,7 @@ import type { RecordedCommand } from '../redis/recorder.js';
 import { didYouMean } from '../redis/suggest.js';
 import { clipCell, renderTable } from '../ui/table.js';
 import { c, displayWidth, sym, terminalWidth } from '../ui/theme.js';
+import { plural } from '../util/plural.js';
 import type { CheckResult } from './types.js';
 
 const visible = (s: string): number => displayWidth(s);
@@ -26,10 +27,7 @@ export function formatMs(ms: number): string {
   return ms >= 100 ? `${ms.toFixed(0)} ms` : ms >= 10 ? `${ms.toFixed(1)} ms` : `${ms.toFixed(2)} ms`;
 }
 
-/** "1 key", "2 keys"; `many` for irregular plurals ("1 entry", "3 entries"). */
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
+export { plural };
 
 /** Words of `text` in lines of at most `width` columns, later lines starting with `hang` spaces; a longer word keeps its own line whole. */
 function wrapWords(text: string, width: number, hang: number): string[] {

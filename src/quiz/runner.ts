@@ -1,8 +1,9 @@
 // Asks a round: each question by kind, the verdict with its explanation, the card's next review, and the summary.
 import { commandLine, verdict, wrap } from '../engine/render.js';
+import { EndOfInput } from '../engine/feedback.js';
 import type { CardState, QuizRound } from '../progress/store.js';
 import type { Sandbox } from '../redis/sandbox.js';
-import { c, sym } from '../ui/theme.js';
+import { c, displayWidth, sym } from '../ui/theme.js';
 import { KIND_LABELS, PROOF_PLACES } from './bank.js';
 import { plural } from '../util/plural.js';
 import { gradeChoice, gradePredict, parseChoice, parseSelfGrade } from './grading.js';
@@ -74,9 +75,7 @@ export interface RoundOptions {
   now?: () => Date;
 }
 
-class EndOfInput extends Error {}
-
-const visible = (s: string): number => s.replace(/\x1b\[[0-9;]*m/g, '').length;
+const visible = displayWidth;
 
 /** A hanging indent: the prefix on the first line, the text wrapped beside it. */
 function hang(prefix: string, text: string): string {
