@@ -8,7 +8,7 @@ status=0
 npx vitest run "$@" || status=1
 [ $# -gt 0 ] && exit $status
 MATRIX_FILES=(test/lessons-generic.test.ts test/lesson-ecommerce.test.ts test/sandbox-escape.test.ts test/learner-acl.test.ts test/quiz-bank.test.ts
-  test/quiz-content-a.test.ts test/quiz-content-b.test.ts test/quiz-proof-lines.test.ts test/quiz-content-corrections.test.ts)
+  test/quiz-content-a.test.ts test/quiz-content-b.test.ts test/quiz-proof-lines.test.ts test/quiz-content-corrections.test.ts test/patterns)
 for server in redis-8 valkey-8; do
   if node bin/redis-learn.js servers --json | node -e "let d='';process.stdin.on('data',c=>d+=c).on('end',()=>process.exit(JSON.parse(d).servers.find(s=>s.name==='$server').available?0:1))"; then
     echo "── the server matrix: ${server}"

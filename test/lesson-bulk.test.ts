@@ -7,7 +7,6 @@ import { createContext, type OwnedContext } from '../src/engine/context.js';
 import { attemptExercise } from '../src/engine/exercise.js';
 import { runLesson } from '../src/engine/runner.js';
 import type { ExerciseStep, Lesson, Step } from '../src/engine/types.js';
-import { unlinkInBatches } from '../src/patterns/bulk-cleanup.js';
 import {
   ageIndexKey,
   allIndexKeys,
@@ -17,10 +16,10 @@ import {
   userKey,
   verifyIndexes,
   walkCursor,
-} from '../src/patterns/bulk-indexes.js';
-import { loadOneByOne, loadPipelined } from '../src/patterns/bulk-loaders.js';
-import { encodingCrossing, hashListpackLimit } from '../src/patterns/bulk-memory.js';
-import { CITIES, DEPARTMENTS, generateUsers, userById, userToHash, type User } from '../src/patterns/bulk-users.js';
+} from '../src/lessons/bulk/lib/indexes.js';
+import { loadOneByOne, loadPipelined } from '../src/lessons/bulk/lib/loaders.js';
+import { encodingCrossing, hashListpackLimit } from '../src/lessons/bulk/lib/memory-layout.js';
+import { CITIES, DEPARTMENTS, generateUsers, userById, userToHash, type User } from '../src/lessons/bulk/lib/users.js';
 import { connectRedis } from '../src/redis/connect.js';
 import { Sandbox } from '../src/redis/sandbox.js';
 import { tokenize } from '../src/redis/tokenize.js';
@@ -202,19 +201,6 @@ describe('loaders and indexes', () => {
     const steps = await encodingCrossing(sb.admin, 'bt:enc', limit!.value);
     expect(steps.map((s) => s.encoding)).toEqual(['listpack', 'listpack', 'hashtable', 'hashtable']);
     await sb.admin.unlink('bt:enc');
-  });
-
-  it('unlinkInBatches removes exactly the names it is given, in short commands', async () => {
-    const names = Array.from({ length: 1234 }, (_, i) => `bt:del:${i}`);
-    const keep = 'bt:del:keep';
-    const p = sb.admin.pipeline();
-    for (const k of names) p.set(k, 'x');
-    p.set(keep, 'stay');
-    await p.exec();
-    const s = await unlinkInBatches(sb.admin, [...names, 'bt:del:never-existed'], { perCommand: 100, perPipeline: 5 });
-    expect(s).toMatchObject({ requested: 1235, removed: 1234, commands: 13, roundTrips: 3 });
-    expect(await keysUnder('bt:del:')).toEqual([keep]);
-    await sb.admin.unlink(keep);
   });
 });
 

@@ -1,17 +1,13 @@
-// The complex lesson's patterns and checks against a real server: ranks, trimming, reliable queues, WATCH retries.
+// The complex lesson against a real server: its batching and storage props, its exercises' checks, its race, its shape.
+// The patterns it teaches (leaderboard, feed, reliable and priority queues, WATCH retries) are tested in test/patterns/.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createContext, type OwnedContext } from '../src/engine/context.js';
 import { attemptExercise } from '../src/engine/exercise.js';
 import { runRace } from '../src/engine/race.js';
 import type { CheckResult, ExerciseStep, RaceStep } from '../src/engine/types.js';
 import { complexLesson } from '../src/lessons/complex/index.js';
-import { incrementBatch, type BatchWay } from '../src/patterns/complex-batching.js';
-import { pushActivity, recentActivity } from '../src/patterns/complex-feed.js';
-import { addPoints, aroundMe, rankOf, topPlayers } from '../src/patterns/complex-leaderboard.js';
-import { ContentionError, optimisticUpdate, transfer, watchedHashIncrement } from '../src/patterns/complex-optimistic-lock.js';
-import { popMostUrgent, pushJobs } from '../src/patterns/complex-priority-queue.js';
-import { fieldKeys, memoryOf, saveProfileAsHash, saveProfileAsKeys } from '../src/patterns/complex-profile-storage.js';
-import { ackJob, claimJob, enqueue, requeueAll } from '../src/patterns/complex-reliable-queue.js';
+import { incrementBatch, type BatchWay } from '../src/lessons/complex/lib/batching.js';
+import { fieldKeys, memoryOf, saveProfileAsHash, saveProfileAsKeys } from '../src/lessons/complex/lib/profile-storage.js';
 import { extractKeys, isWrite } from '../src/redis/capabilities.js';
 import type { Sandbox } from '../src/redis/sandbox.js';
 import { tokenize } from '../src/redis/tokenize.js';
@@ -56,180 +52,7 @@ function attempt(id: string, lines: string[]): Promise<CheckResult> {
 
 const asLearnerIn = (id: string, lines: string[]) => asLearner(complexLesson, sb, id, lines);
 
-describe('leaderboard pattern', () => {
-  it('ranks from 1 at the top, and "around me" is clamped at the top and centred in the middle', async () => {
-    const [key] = await own('leaderboard:t');
-    const scores = [50, 40, 30, 20, 10];
-    await sb.admin.zadd(key!, ...scores.flatMap((s, i) => [s, `p${i + 1}`]));
-
-    expect((await topPlayers(sb.client, key!, 2)).map((e) => [e.rank, e.member, e.score])).toEqual([
-      [1, 'p1', 50],
-      [2, 'p2', 40],
-    ]);
-    expect(await rankOf(sb.client, key!, 'p3')).toEqual({ rank: 3, member: 'p3', score: 30 });
-    expect(await rankOf(sb.client, key!, 'nobody')).toBeNull();
-
-    const middle = await aroundMe(sb.client, key!, 'p3', 1);
-    expect(middle.map((e) => [e.rank, e.member])).toEqual([
-      [2, 'p2'],
-      [3, 'p3'],
-      [4, 'p4'],
-    ]);
-    const top = await aroundMe(sb.client, key!, 'p1', 2);
-    expect(top.map((e) => e.rank)).toEqual([1, 2, 3]);
-    expect(await aroundMe(sb.client, key!, 'nobody', 2)).toEqual([]);
-
-    // Points move a player past others; ranks follow.
-    expect(await addPoints(sb.client, key!, 'p5', 45)).toBe(55);
-    expect((await rankOf(sb.client, key!, 'p5'))?.rank).toBe(1);
-    expect((await aroundMe(sb.client, key!, 'p1', 1)).map((e) => e.member)).toEqual(['p5', 'p1', 'p2']);
-  });
-});
-
-describe('feed pattern', () => {
-  it('keeps only the newest N, newest first, and reports the capped length', async () => {
-    const [key] = await own('feed:t');
-    const lengths: number[] = [];
-    for (let i = 1; i <= 8; i++) lengths.push(await pushActivity(sb.client, key!, `a${i}`, 3));
-    expect(lengths).toEqual([1, 2, 3, 3, 3, 3, 3, 3]);
-    expect(await sb.admin.lrange(key!, 0, -1)).toEqual(['a8', 'a7', 'a6']);
-    expect(await recentActivity(sb.client, key!, 2)).toEqual(['a8', 'a7']);
-  });
-});
-
-describe('reliable queue pattern', () => {
-  it('claims the oldest job into processing, acks it out, and recovers an unacked job first in line', async () => {
-    const [queue, processing] = await own('queue:t', 'queue:t:processing');
-    await enqueue(sb.client, queue!, ['j1', 'j2', 'j3', 'j4']);
-
-    const first = await claimJob(sb.client, queue!, processing!, 1);
-    expect(first).toBe('j1');
-    expect(await sb.admin.lrange(processing!, 0, -1)).toEqual(['j1']);
-    expect(await sb.admin.lrange(queue!, 0, -1)).toEqual(['j4', 'j3', 'j2']);
-    expect(await ackJob(sb.client, processing!, 'j1')).toBe(true);
-    expect(await ackJob(sb.client, processing!, 'j1')).toBe(false);
-    expect(await sb.admin.exists(processing!)).toBe(0);
-
-    // Two workers die holding j2 and j3: the jobs wait in processing, then go back oldest-first.
-    expect(await claimJob(sb.client, queue!, processing!, 1)).toBe('j2');
-    expect(await claimJob(sb.client, queue!, processing!, 1)).toBe('j3');
-    expect(await sb.admin.lrange(processing!, 0, -1)).toEqual(['j3', 'j2']);
-    expect(await requeueAll(sb.client, processing!, queue!)).toEqual(['j3', 'j2']);
-    expect(await sb.admin.exists(processing!)).toBe(0);
-    expect(await claimJob(sb.client, queue!, processing!, 1)).toBe('j2');
-    expect(await claimJob(sb.client, queue!, processing!, 1)).toBe('j3');
-    expect(await claimJob(sb.client, queue!, processing!, 1)).toBe('j4');
-  });
-
-  it('waits for the timeout on an empty queue and returns null; the legacy BRPOPLPUSH path behaves the same', async () => {
-    const [queue, processing] = await own('queue:e', 'queue:e:processing');
-    const t0 = performance.now();
-    expect(await claimJob(sb.client, queue!, processing!, 0.15)).toBeNull();
-    expect(performance.now() - t0).toBeGreaterThanOrEqual(100);
-
-    await enqueue(sb.client, queue!, ['x1', 'x2']);
-    expect(await claimJob(sb.client, queue!, processing!, 1, { legacy: true })).toBe('x1');
-    expect(await sb.admin.lrange(processing!, 0, -1)).toEqual(['x1']);
-  });
-
-  it('a blocked claim wakes up when a producer pushes', async () => {
-    const [queue, processing] = await own('queue:w', 'queue:w:processing');
-    const [worker] = await sb.extraClients(1);
-    try {
-      const waiting = claimJob(worker!, queue!, processing!, 2);
-      await new Promise((r) => setTimeout(r, 50));
-      await enqueue(sb.client, queue!, ['late']);
-      expect(await waiting).toBe('late');
-      expect(await sb.admin.lrange(processing!, 0, -1)).toEqual(['late']);
-    } finally {
-      worker!.disconnect();
-    }
-  });
-});
-
-describe('priority queue pattern', () => {
-  it('pops the lowest score first and null when empty', async () => {
-    const [key] = await own('pq:t');
-    expect(
-      await pushJobs(sb.client, key!, [
-        { job: 'b', priority: 2 },
-        { job: 'a', priority: 0 },
-        { job: 'c', priority: 1 },
-      ]),
-    ).toBe(3);
-    expect(await popMostUrgent(sb.client, key!)).toEqual({ job: 'a', priority: 0 });
-    expect(await popMostUrgent(sb.client, key!)).toEqual({ job: 'c', priority: 1 });
-    expect(await popMostUrgent(sb.client, key!)).toEqual({ job: 'b', priority: 2 });
-    expect(await popMostUrgent(sb.client, key!)).toBeNull();
-  });
-});
-
-describe('optimistic locking pattern', () => {
-  it('EXEC is discarded when another connection writes a watched key, and transfer() retries to success', async () => {
-    const [alice, bob] = await own('account:ta', 'account:tb');
-    await sb.admin.mset(alice!, 100, bob!, 50);
-    const [other] = await sb.extraClients(1);
-    try {
-      const seen: number[] = [];
-      const res = await transfer(sb.client, alice!, bob!, 30, {
-        async beforeCommit(attempt) {
-          seen.push(attempt);
-          if (attempt <= 2) await other!.incrby(alice!, 10);
-        },
-      });
-      expect(seen).toEqual([1, 2, 3]);
-      expect(res).toEqual({ status: 'committed', attempts: 3, value: { from: 90, to: 80 } });
-      expect(await sb.admin.mget(alice!, bob!)).toEqual(['90', '80']);
-
-      const declined = await transfer(sb.client, bob!, alice!, 1000);
-      expect(declined).toEqual({ status: 'declined', attempts: 1 });
-      expect(await sb.admin.mget(alice!, bob!)).toEqual(['90', '80']);
-    } finally {
-      other!.disconnect();
-    }
-  });
-
-  it('gives up with ContentionError after maxAttempts, having written nothing', async () => {
-    const [key] = await own('account:tc');
-    await sb.admin.set(key!, 5);
-    await expect(
-      optimisticUpdate(
-        sb.client,
-        [key!],
-        async (r) => {
-          const doubled = Number(await r.get(key!)) * 2;
-          return { value: doubled, write: (tx) => void tx.set(key!, doubled) };
-        },
-        { maxAttempts: 2, beforeCommit: async () => void (await sb.admin.incr(key!)) },
-      ),
-    ).rejects.toBeInstanceOf(ContentionError);
-    expect(await sb.admin.get(key!)).toBe('7');
-  });
-
-  it('watchedHashIncrement loses nothing with 20 clients contending for one field', async () => {
-    const [key] = await own('race:t');
-    await sb.admin.hset(key!, 'n', 0);
-    const clients = await sb.extraClients(20);
-    try {
-      let attempts = 0;
-      await Promise.all(
-        clients.map(async (c) => {
-          for (let i = 0; i < 3; i++) {
-            // Read the counter after the await: `attempts += await …` would itself be a lost update.
-            const r = await watchedHashIncrement(c, key!, 'n', 1, { jitterMs: 2 });
-            attempts += r.attempts;
-          }
-        }),
-      );
-      expect(await sb.admin.hget(key!, 'n')).toBe('60');
-      expect(attempts).toBeGreaterThanOrEqual(60);
-    } finally {
-      for (const c of clients) c.disconnect();
-    }
-  });
-});
-
-describe('batching and storage patterns', () => {
+describe('the lesson’s batching and storage props', () => {
   it.each<[BatchWay, number, boolean]>([
     ['round-trips', 40, false],
     ['multi-unpipelined', 42, true],

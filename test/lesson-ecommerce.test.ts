@@ -1,4 +1,6 @@
-// The ecommerce lesson's patterns against a real server: atomic versions hold under concurrency, limits limit, TTLs are always set.
+// The ecommerce lesson against a real server: its own props, its races, its exercises' checks, and runLesson as a learner meets it.
+// The patterns it teaches (sessions, carts, cache-aside, inventory, rate limits, flash sale, notifications, HyperLogLog)
+// are tested in test/patterns/.
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createContext, type OwnedContext } from '../src/engine/context.js';
@@ -7,23 +9,8 @@ import { runRace } from '../src/engine/race.js';
 import { runLesson } from '../src/engine/runner.js';
 import type { CheckResult, ExerciseStep, Lesson, RaceStep } from '../src/engine/types.js';
 import { ecommerceLesson, RATE_GAP_KEY } from '../src/lessons/ecommerce/index.js';
-import { addVisitors, funnelReport, recordVisit } from '../src/patterns/ecommerce-analytics.js';
+import { funnelReport, recordVisit } from '../src/lessons/ecommerce/lib/analytics.js';
 import { mulberry32 as seededRandom } from '../src/util/random.js';
-import { cacheAside, cacheAsideWithLock, hitRatio, jitteredTtl, SlowProductDb, type Product } from '../src/patterns/ecommerce-cache.js';
-import { addToCart, cartUnits, mergeCarts, touchSession } from '../src/patterns/ecommerce-cart.js';
-import { flashBuy, startFlashSale, unitsSold } from '../src/patterns/ecommerce-flash-sale.js';
-import { buyWithWatch, reserveStock } from '../src/patterns/ecommerce-inventory.js';
-import { pushNotification, readSince, subscribe } from '../src/patterns/ecommerce-notifications.js';
-import {
-  blockedFor,
-  fixedWindowHit,
-  fixedWindowHitMulti,
-  fixedWindowNaive,
-  fixedWindowSetNxThenIncr,
-  recordFailedLogin,
-  windowKey,
-} from '../src/patterns/ecommerce-rate-limit.js';
-import { recordView } from '../src/patterns/ecommerce-recently-viewed.js';
 import { versionAtLeast } from '../src/redis/capabilities.js';
 import type { Sandbox } from '../src/redis/sandbox.js';
 import { openPrivateSandbox, scriptedInput } from './helpers.js';
@@ -31,7 +18,6 @@ import { openPrivateSandbox, scriptedInput } from './helpers.js';
 const NS = 'ecom:';
 let sb: Sandbox;
 let redis: Redis;
-let pool: Redis[];
 const k = (name: string) => `${NS}${name}`;
 
 async function wipe(): Promise<void> {
@@ -46,254 +32,16 @@ async function wipe(): Promise<void> {
 beforeAll(async () => {
   sb = await openPrivateSandbox(NS);
   redis = sb.admin;
-  pool = await sb.extraClients(50);
 });
 
 afterAll(async () => {
-  for (const c of pool) c.disconnect();
   await wipe();
   await sb.close();
 });
 
 beforeEach(wipe);
 
-const CATALOGUE = new Map<string, Product>([
-  ['P1', { id: 'P1', name: 'Desk lamp', price: 30, category: 'lighting' }],
-  ['P2', { id: 'P2', name: 'Floor lamp', price: 80, category: 'lighting' }],
-  ['P3', { id: 'P3', name: 'Mug', price: 9, category: 'kitchen' }],
-]);
-
-describe('sessions and carts', () => {
-  it('touchSession writes fields and slides the TTL back every time', async () => {
-    await redis.hset(k('session:s1'), { user_id: '1' });
-    await redis.expire(k('session:s1'), 10);
-    await touchSession(redis, k('session:s1'), { last_page: '/cart' }, 1800);
-    expect(await redis.hget(k('session:s1'), 'last_page')).toBe('/cart');
-    expect(await redis.hget(k('session:s1'), 'user_id')).toBe('1');
-    expect(await redis.ttl(k('session:s1'))).toBeGreaterThan(1790);
-  });
-
-  it('addToCart adds, subtracts and drops a line that reaches zero', async () => {
-    expect(await addToCart(redis, k('cart:a'), 'P1', 2)).toBe(2);
-    expect(await addToCart(redis, k('cart:a'), 'P1', -2)).toBe(0);
-    expect(await redis.hexists(k('cart:a'), 'P1')).toBe(0);
-  });
-
-  it('mergeCarts adds quantities, removes the guest cart, and merges exactly once under 20 concurrent logins', async () => {
-    await redis.hset(k('cart:guest'), { P1: '2', P2: '1', P3: '3' });
-    await redis.hset(k('cart:user'), { P1: '1' });
-    const moved = await Promise.all(pool.slice(0, 20).map((c) => mergeCarts(c, k('cart:guest'), k('cart:user'))));
-    expect(moved.filter((n) => n > 0)).toEqual([3]);
-    expect(await redis.hgetall(k('cart:user'))).toEqual({ P1: '3', P2: '1', P3: '3' });
-    expect(await cartUnits(redis, k('cart:user'))).toBe(7);
-    expect(await redis.exists(k('cart:guest'))).toBe(0);
-  });
-});
-
-describe('product cache', () => {
-  it('cacheAside loads once, then hits, and counts hits and misses', async () => {
-    const db = new SlowProductDb(5, CATALOGUE);
-    const opts = { ttlSeconds: 300, jitterSeconds: 60, statsKey: k('cache:stats') };
-    const first = await cacheAside(redis, k('product:P1'), () => db.load('P1'), opts);
-    const second = await cacheAside(redis, k('product:P1'), () => db.load('P1'), opts);
-    const third = await cacheAside(redis, k('product:P1'), () => db.load('P1'), opts);
-    await cacheAside(redis, k('product:P2'), () => db.load('P2'), opts);
-    expect([first.hit, second.hit, third.hit]).toEqual([false, true, true]);
-    expect(third.value).toEqual(CATALOGUE.get('P1'));
-    expect(db.loads).toBe(2);
-    expect(await hitRatio(redis, k('cache:stats'))).toEqual({ hits: 2, misses: 2, ratio: 0.5 });
-    const ttl = await redis.ttl(k('product:P1'));
-    expect(ttl).toBeGreaterThanOrEqual(299);
-    expect(ttl).toBeLessThanOrEqual(360);
-  });
-
-  it('jitteredTtl stays within [ttl, ttl + jitter]', () => {
-    expect(jitteredTtl(300, 60, () => 0)).toBe(300);
-    expect(jitteredTtl(300, 60, () => 0.999999)).toBe(360);
-    expect(jitteredTtl(300, 0, () => 0.5)).toBe(300);
-  });
-
-  it('plain cache-aside stampedes; the rebuild lock queries the database once for 30 concurrent misses and frees the lock', async () => {
-    const naiveDb = new SlowProductDb(30, CATALOGUE);
-    await Promise.all(pool.slice(0, 30).map((c) => cacheAside(c, k('product:naive'), () => naiveDb.load('P2'), { ttlSeconds: 60 })));
-    expect(naiveDb.loads).toBeGreaterThan(1);
-
-    const db = new SlowProductDb(30, CATALOGUE);
-    const results = await Promise.all(
-      pool.slice(0, 30).map((c) =>
-        cacheAsideWithLock(c, k('product:P2'), () => db.load('P2'), {
-          ttlSeconds: 60,
-          lockKey: k('lock:product:P2'),
-          lockMs: 2000,
-          maxWaitMs: 5000,
-        }),
-      ),
-    );
-    expect(db.loads).toBe(1);
-    expect(results.every((r) => r.value?.id === 'P2')).toBe(true);
-    expect(await redis.exists(k('lock:product:P2'))).toBe(0);
-  });
-});
-
-describe('inventory', () => {
-  it('the Lua reservation never oversells: 50 concurrent buyers, 10 units, exactly 10 sold', async () => {
-    await redis.set(k('inventory:X'), '10');
-    const replies = await Promise.all(pool.map((c) => reserveStock(c, k('inventory:X'))));
-    expect(replies.filter((r) => r >= 0)).toHaveLength(10);
-    expect(replies.filter((r) => r === -1)).toHaveLength(40);
-    expect(await redis.get(k('inventory:X'))).toBe('0');
-  });
-
-  it('WATCH/MULTI also sells exactly 10 of 10 to 50 concurrent buyers', async () => {
-    await redis.set(k('inventory:W'), '10');
-    const ok = await Promise.all(pool.map((c) => buyWithWatch(c, k('inventory:W'))));
-    expect(ok.filter(Boolean)).toHaveLength(10);
-    expect(await redis.get(k('inventory:W'))).toBe('0');
-  });
-
-  it('a reservation larger than the stock is refused and changes nothing', async () => {
-    await redis.set(k('inventory:Y'), '2');
-    expect(await reserveStock(redis, k('inventory:Y'), 3)).toBe(-1);
-    expect(await redis.get(k('inventory:Y'))).toBe('2');
-    expect(await reserveStock(redis, k('inventory:Y'), 2)).toBe(0);
-  });
-});
-
-describe('recommendations', () => {
-  it('recordView keeps the list de-duplicated, newest first, capped', async () => {
-    for (const p of ['P1', 'P2', 'P1', 'P3', 'P4', 'P5', 'P6', 'P2']) await recordView(redis, k('recent:u'), p, 5);
-    expect(await redis.lrange(k('recent:u'), 0, -1)).toEqual(['P2', 'P6', 'P5', 'P4', 'P3']);
-  });
-});
-
-describe('rate limiting', () => {
-  it('the fixed window allows exactly N per window and every counter has a TTL', async () => {
-    const key = windowKey(k('rate:api:'), 'k1', 60, 1_700_000_000_000);
-    expect(key).toBe(k(`rate:api:k1:${Math.floor(1_700_000_000 / 60)}`));
-    const results = [];
-    for (let i = 0; i < 8; i++) {
-      const r = await fixedWindowHit(redis, key, 5, 60);
-      results.push(r.allowed);
-      expect(r.ttl).toBeGreaterThan(0);
-      expect(await redis.ttl(key)).toBeGreaterThan(0);
-    }
-    expect(results).toEqual([true, true, true, true, true, false, false, false]);
-  });
-
-  it('allows exactly N of 50 concurrent requests', async () => {
-    const results = await Promise.all(pool.map((c) => fixedWindowHit(c, k('rate:api:burst:1'), 10, 60)));
-    expect(results.filter((r) => r.allowed)).toHaveLength(10);
-    expect(await redis.ttl(k('rate:api:burst:1'))).toBeGreaterThan(0);
-  });
-
-  it('the naive version can leave a counter without TTL; the script repairs it', async () => {
-    const crashed = await fixedWindowNaive(redis, k('rate:api:crash:1'), 5, 60, true);
-    expect(crashed.ttl).toBe(-1);
-    const healed = await fixedWindowHit(redis, k('rate:api:crash:1'), 5, 60);
-    expect(healed.count).toBe(2);
-    expect(healed.ttl).toBeGreaterThan(0);
-  });
-
-  it('SET … NX then INCR loses the TTL when the window ends between the two commands; MULTI + EXPIRE NX cannot', async () => {
-    const gap = await fixedWindowSetNxThenIncr(redis, k('rate:api:gap:1'), 5, 1, 5);
-    expect(gap).toEqual({ allowed: true, count: 1, ttl: -1 });
-    expect(await redis.ttl(k('rate:api:gap:1'))).toBe(-1);
-    if (!versionAtLeast(sb.target.version, '7.0.0')) return;
-    // The same 1 ms window, ended the same way, then the airtight version: it finds no TTL and sets one.
-    await redis.set(k('rate:api:gap:2'), '0', 'PX', 1, 'NX');
-    await new Promise((r) => setTimeout(r, 5));
-    const safe = await fixedWindowHitMulti(redis, k('rate:api:gap:2'), 5, 60);
-    expect(safe.count).toBe(1);
-    expect(safe.ttl).toBeGreaterThan(0);
-  });
-
-  it('MULTI + EXPIRE NX counts and sets the TTL once (Redis 7.0+)', async () => {
-    if (!versionAtLeast(sb.target.version, '7.0.0')) {
-      await expect(fixedWindowHitMulti(redis, k('rate:api:multi:1'), 3, 60)).rejects.toThrow();
-      return;
-    }
-    const results = [];
-    for (let i = 0; i < 5; i++) results.push(await fixedWindowHitMulti(redis, k('rate:api:multi:1'), 3, 60));
-    expect(results.map((r) => r.allowed)).toEqual([true, true, true, false, false]);
-    expect(results.every((r) => r.ttl > 0)).toBe(true);
-  });
-
-  it('failed logins block the IP at the limit, with a TTL on both keys', async () => {
-    const opts = { maxFailures: 3, windowSeconds: 900, blockSeconds: 600 };
-    const r1 = await recordFailedLogin(redis, k('failed_login:ip'), k('blocked_ip:ip'), opts);
-    expect(r1).toEqual({ failures: 1, blocked: false });
-    expect(await redis.ttl(k('failed_login:ip'))).toBeGreaterThan(890);
-    expect(await blockedFor(redis, k('blocked_ip:ip'))).toBe(0);
-    await recordFailedLogin(redis, k('failed_login:ip'), k('blocked_ip:ip'), opts);
-    const r3 = await recordFailedLogin(redis, k('failed_login:ip'), k('blocked_ip:ip'), opts);
-    expect(r3).toEqual({ failures: 3, blocked: true });
-    const wait = await blockedFor(redis, k('blocked_ip:ip'));
-    expect(wait).toBeGreaterThan(590);
-    expect(wait).toBeLessThanOrEqual(600);
-  });
-});
-
-describe('flash sale', () => {
-  const sale = { product: 'P9', price: '9.99', stock: 5, perUser: 2 };
-
-  it('enforces the per-user limit under 20 concurrent requests from one user', async () => {
-    await startFlashSale(redis, k('flash:s'), k('flash:s:buyers'), { ...sale, stock: 100 }, 3600);
-    const results = await Promise.all(pool.slice(0, 20).map((c) => flashBuy(c, k('flash:s'), k('flash:s:buyers'), 'bot')));
-    expect(results.filter((r) => r.ok)).toHaveLength(2);
-    expect(results.filter((r) => !r.ok && r.reason === 'limit')).toHaveLength(18);
-    expect(await unitsSold(redis, k('flash:s:buyers'))).toBe(2);
-    expect(await redis.hget(k('flash:s'), 'stock')).toBe('98');
-    const buyersTtl = await redis.ttl(k('flash:s:buyers'));
-    expect(buyersTtl).toBeGreaterThan(0);
-    expect(buyersTtl).toBeLessThanOrEqual(await redis.ttl(k('flash:s')));
-  });
-
-  it('refuses when sold out and when the sale has ended', async () => {
-    await startFlashSale(redis, k('flash:t'), k('flash:t:buyers'), { ...sale, stock: 1 }, 3600);
-    expect(await flashBuy(redis, k('flash:t'), k('flash:t:buyers'), 'a')).toEqual({ ok: true, stockLeft: 0 });
-    expect(await flashBuy(redis, k('flash:t'), k('flash:t:buyers'), 'b')).toEqual({ ok: false, reason: 'sold-out' });
-    await redis.unlink(k('flash:t'));
-    expect(await flashBuy(redis, k('flash:t'), k('flash:t:buyers'), 'b')).toEqual({ ok: false, reason: 'ended' });
-  });
-});
-
-describe('notifications', () => {
-  it('a subscriber on another connection receives the pushed notification; nobody listening means it is lost live but kept in the stream', async () => {
-    const sub = await subscribe(pool[0]!, k('live:u'));
-    let firstId: string;
-    try {
-      const sent = await pushNotification(redis, k('notifications:u'), k('live:u'), { type: 'shipped', order: '7' }, 1000);
-      expect(sent.receivers).toBe(1);
-      const got = await sub.next(2000);
-      expect(got).not.toBeNull();
-      expect(JSON.parse(got!.message)).toEqual({ id: sent.id, type: 'shipped', order: '7' });
-      firstId = sent.id;
-    } finally {
-      await sub.close();
-    }
-    // The connection is usable again after unsubscribing.
-    expect(await pool[0]!.ping()).toBe('PONG');
-    const missed = await pushNotification(redis, k('notifications:u'), k('live:u'), { type: 'promo' }, 1000);
-    expect(missed.receivers).toBe(0);
-    const caughtUp = await readSince(redis, k('notifications:u'), firstId);
-    expect(caughtUp).toEqual([{ id: missed.id, fields: { type: 'promo' } }]);
-  });
-});
-
-describe('analytics', () => {
-  it('HyperLogLog counts unique visitors within 2 % and merges days', async () => {
-    const day1 = Array.from({ length: 3000 }, (_, i) => `v${i}`);
-    const day2 = Array.from({ length: 3000 }, (_, i) => `v${i + 2000}`);
-    await addVisitors(redis, k('hll:1'), day1, { exactSetKey: k('set:1') });
-    await addVisitors(redis, k('hll:2'), day2);
-    expect(await redis.scard(k('set:1'))).toBe(3000);
-    expect(Math.abs((await redis.pfcount(k('hll:1'))) - 3000) / 3000).toBeLessThan(0.02);
-    expect(Math.abs((await redis.pfcount(k('hll:1'), k('hll:2'))) - 5000) / 5000).toBeLessThan(0.02);
-    const hll = Number(await redis.call('MEMORY', 'USAGE', k('hll:1')));
-    const set = Number(await redis.call('MEMORY', 'USAGE', k('set:1')));
-    expect(hll).toBeLessThan(set);
-  });
-
+describe('the lesson’s props: analytics and seeded data', () => {
   it('recordVisit feeds the funnel, metrics and top products consistently', async () => {
     const keys = { metrics: k('m'), funnel: k('f'), topProducts: k('top') };
     await recordVisit(redis, keys, { reached: 'purchased', pageViews: 3, product: 'P1', price: 19.99 });

@@ -15,6 +15,7 @@ import { ConnectionError, SafetyError } from '../errors.js';
 import type { Sandbox } from '../redis/sandbox.js';
 import { globEscape } from '../redis/scan.js';
 import { writers } from './connections.js';
+import { scanPages } from '../patterns/scan.js';
 
 /** The scope a run's marker is claimed under. */
 export const BENCH_SCOPE = 'bench';
@@ -55,15 +56,13 @@ export async function usedMemory(sb: Sandbox): Promise<number> {
 
 /** One SCAN walk that UNLINKs every key matching `pattern` it meets; stops early (complete: false) past `deadline`. */
 async function unlinkPass(sb: Sandbox, pattern: string, deadline: number): Promise<{ removed: number; complete: boolean }> {
-  let cursor = '0';
   let removed = 0;
   let complete = false;
   const pending: Promise<number>[] = [];
-  while (!complete && Date.now() <= deadline) {
-    const [next, keys] = await sb.admin.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    complete = cursor === '0';
-    if (keys.length) pending.push(sb.admin.unlink(...keys));
+  for await (const page of scanPages(sb.admin, { match: pattern, count: 1000 })) {
+    if (Date.now() > deadline) break;
+    complete = page.next === '0';
+    if (page.items.length) pending.push(sb.admin.unlink(...page.items));
     if (pending.length >= 16) for (const n of await Promise.all(pending.splice(0))) removed += n;
   }
   for (const n of await Promise.all(pending)) removed += n;
@@ -169,16 +168,12 @@ export function judgeRun(
 export async function benchRuns(sb: Sandbox): Promise<BenchRun[]> {
   const base = `${sb.ns}bench:`;
   const markers: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, flat] = await sb.admin.hscan(sb.metaKey, cursor, 'MATCH', `${globEscape(base)}*`, 'COUNT', 1000);
-    cursor = next;
-    for (let i = 0; i < flat.length; i += 2) {
-      const key = flat[i]!;
+  for await (const page of scanPages(sb.admin, { command: 'HSCAN', key: sb.metaKey, match: `${globEscape(base)}*`, count: 1000 })) {
+    for (const [key, scope] of page.pairs ?? []) {
       // Only what a run claimed: a marker name is exactly the base and a run id.
-      if (flat[i + 1] === SCOPE && key.startsWith(base) && /^[0-9a-f]{8}$/.test(key.slice(base.length))) markers.push(key);
+      if (scope === SCOPE && key.startsWith(base) && /^[0-9a-f]{8}$/.test(key.slice(base.length))) markers.push(key);
     }
-  } while (cursor !== '0');
+  }
   const unique = [...new Set(markers)];
   const runs: BenchRun[] = [];
   for (let i = 0; i < unique.length; i += 500) {
@@ -311,12 +306,10 @@ export class RunSpace {
     const { sb } = this;
     const ours = (k: string) => k === sb.metaKey || liveMarkers.some((m) => k === m || k.startsWith(`${m}:`));
     const bad: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, keys] = await sb.admin.scan(cursor, 'MATCH', `${globEscape(sb.ns)}bench:*`, 'COUNT', 1000);
-      cursor = next;
-      bad.push(...(await sb.notOurs(keys.filter((k) => !ours(k)))));
-    } while (cursor !== '0' && bad.length < 50);
+    for await (const page of scanPages(sb.admin, { match: `${globEscape(sb.ns)}bench:*`, count: 1000 })) {
+      bad.push(...(await sb.notOurs(page.items.filter((k) => !ours(k)))));
+      if (bad.length >= 50) break;
+    }
     if (bad.length) {
       const list = bad.slice(0, 5).join(', ') + (bad.length > 5 ? ` and ${bad.length - 5} more` : '');
       throw new SafetyError(

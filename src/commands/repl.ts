@@ -18,6 +18,7 @@ import { withSession, type GlobalOptions } from '../session.js';
 import { confirmAtPrompt } from '../ui/confirm.js';
 import { createLineReader } from '../ui/line-reader.js';
 import { c, sym } from '../ui/theme.js';
+import { scanPages } from '../patterns/scan.js';
 
 const META = [':help', ':quit', ':keys', ':docs', ':dangerous', ':allowed'];
 /** Words the REPL answers itself, like redis-cli: never sent to Redis. */
@@ -39,13 +40,11 @@ export async function keyCompletions(admin: Redis, ns: string, partial: string, 
   else if (ns.startsWith(partial)) prefix = ns;
   else return [];
   const found = new Set<string>();
-  let cursor = '0';
   let rounds = 0;
-  do {
-    const [next, batch] = await admin.scan(cursor, 'MATCH', `${globEscape(prefix)}*`, 'COUNT', 1000);
-    cursor = next;
-    for (const k of batch) if (insideNamespace(ns, k) && k.startsWith(partial) && quoteArg(k) === k) found.add(k);
-  } while (cursor !== '0' && found.size < limit && ++rounds < COMPLETE_ROUNDS);
+  for await (const page of scanPages(admin, { match: `${globEscape(prefix)}*`, count: 1000 })) {
+    for (const k of page.items) if (insideNamespace(ns, k) && k.startsWith(partial) && quoteArg(k) === k) found.add(k);
+    if (found.size >= limit || ++rounds >= COMPLETE_ROUNDS) break;
+  }
   return [...found].sort().slice(0, limit);
 }
 
@@ -157,12 +156,10 @@ export async function replCommand(g: GlobalOptions): Promise<void> {
             );
           } else if (meta === ':keys') {
             const keys: string[] = [];
-            let cursor = '0';
-            do {
-              const [next, batch] = await sb.admin.scan(cursor, 'MATCH', `${globEscape(sb.ns)}*`, 'COUNT', 500);
-              cursor = next;
-              keys.push(...batch.filter((k) => insideNamespace(sb.ns, k)));
-            } while (cursor !== '0' && keys.length < 50);
+            for await (const page of scanPages(sb.admin, { match: `${globEscape(sb.ns)}*`, count: 500 })) {
+              keys.push(...page.items.filter((k) => insideNamespace(sb.ns, k)));
+              if (keys.length >= 50) break;
+            }
             const table = await keyTable(sb.admin, keys.sort(), 50);
             process.stdout.write(`${table ?? `  no keys under ${sb.ns}`}\n`);
           } else if (meta === ':dangerous') {

@@ -7,6 +7,7 @@ import type { Sandbox } from '../redis/sandbox.js';
 import { withSession, type GlobalOptions } from '../session.js';
 import { c, sym } from '../ui/theme.js';
 import { emitJson, printWarnings } from './output.js';
+import { scanPages } from '../patterns/scan.js';
 
 export interface ResetOptions {
   all?: boolean;
@@ -78,11 +79,7 @@ async function resetAll(sb: Sandbox): Promise<{ removed: number; bench: DeadRuns
 /** The scopes that hold claims in the namespace. */
 async function scopes(sb: Sandbox): Promise<string[]> {
   const out = new Set<string>();
-  let cursor = '0';
-  do {
-    const [next, flat] = await sb.admin.hscan(sb.metaKey, cursor, 'COUNT', 1000);
-    cursor = next;
-    for (let i = 1; i < flat.length; i += 2) out.add(flat[i]!);
-  } while (cursor !== '0');
+  for await (const page of scanPages(sb.admin, { command: 'HSCAN', key: sb.metaKey, count: 1000 }))
+    for (const [, scope] of page.pairs ?? []) out.add(scope);
   return [...out];
 }

@@ -8,6 +8,7 @@
 import type { Redis } from 'ioredis';
 import { SafetyError } from '../errors.js';
 import { insideNamespace, RESERVED_MARK } from './judge.js';
+import { scanPages } from '../patterns/scan.js';
 
 export interface KeyStatus {
   exists: boolean;
@@ -181,12 +182,8 @@ export class Ownership {
   /** Every recorded claim: key → scope (validity not checked). */
   async claims(): Promise<Map<string, string>> {
     const out = new Map<string, string>();
-    let cursor = '0';
-    do {
-      const [next, flat] = await this.admin.hscan(this.metaKey, cursor, 'COUNT', 1000);
-      cursor = next;
-      for (let i = 0; i < flat.length; i += 2) out.set(flat[i]!, flat[i + 1]!);
-    } while (cursor !== '0');
+    for await (const page of scanPages(this.admin, { command: 'HSCAN', key: this.metaKey, count: 1000 }))
+      for (const [key, scope] of page.pairs ?? []) out.set(key, scope);
     return out;
   }
 

@@ -3,7 +3,7 @@
 import { all, custom, notExists } from '../../engine/checks.js';
 import { count, expanded } from '../../engine/kit.js';
 import type { StepSpec } from '../../engine/prose.js';
-import { countMatching, unlinkInBatches, type UnlinkStats } from '../../patterns/bulk-cleanup.js';
+import { scanKeys, unlinkKeys, type UnlinkStats } from '../../patterns/index.js';
 import {
   ageIndexKey,
   allIndexKeys,
@@ -13,9 +13,9 @@ import {
   queueIndexWrites,
   salaryIndexKey,
   userKey,
-} from '../../patterns/bulk-indexes.js';
-import { BUCKET_SIZE } from '../../patterns/bulk-memory.js';
-import { userToHash } from '../../patterns/bulk-users.js';
+} from './lib/indexes.js';
+import { BUCKET_SIZE } from './lib/memory-layout.js';
+import { userToHash } from './lib/users.js';
 import { DEMO_KEY, LAYOUT_SAMPLE, LEAVER, RESULT_KEYS, fmt, ms, runState } from './shared.js';
 
 /** Every key the lesson may have written, by name: cleanup removes these and nothing else. */
@@ -174,8 +174,9 @@ export function cleanupSteps(stepNumber: (id: string) => number): StepSpec[] {
         const bar = await ctx.progress(keys.length, 'UNLINK');
         let sent = 0;
         let s: UnlinkStats;
+        const t0 = process.hrtime.bigint();
         try {
-          s = await unlinkInBatches(ctx.redis, keys, {
+          s = await unlinkKeys(ctx.redis, keys, {
             perCommand: 100,
             perPipeline: 10,
             onProgress: (n) => {
@@ -186,6 +187,7 @@ export function cleanupSteps(stepNumber: (id: string) => number): StepSpec[] {
         } finally {
           bar.stop();
         }
+        const took = Number(process.hrtime.bigint() - t0) / 1e6;
         ctx.table(
           ['names sent', 'keys removed', 'UNLINK commands', 'round trips', 'time', 'keys/s'],
           [
@@ -194,12 +196,12 @@ export function cleanupSteps(stepNumber: (id: string) => number): StepSpec[] {
               fmt(s.removed),
               fmt(s.commands),
               fmt(s.roundTrips),
-              ms(s.ms),
-              fmt((s.removed * 1000) / Math.max(s.ms, 0.001)),
+              ms(took),
+              fmt((s.removed * 1000) / Math.max(took, 0.001)),
             ],
           ],
         );
-        const leftIdx = await countMatching(ctx.unrecorded, `${ns}idx:*`);
+        const leftIdx = (await scanKeys(ctx.unrecorded, { match: `${ns}idx:*`, count: 1000 })).length;
         ctx.say(
           `${fmt(existing)} of the names existed and ${fmt(s.removed)} were removed; ${count(leftIdx, 'index key')} left under {ns}idx:*.`,
         );

@@ -1,8 +1,8 @@
 // Lesson 3 (Advanced): thousands of users — generated, loaded one by one vs pipelined, indexed, queried, measured,
 // removed. This file holds the metadata and the step order; the prose is bulk.md, the steps live in their sections.
 import { defineLesson, type StepSpec } from '../../engine/prose.js';
-import { COMMANDS_PER_USER } from '../../patterns/bulk-loaders.js';
-import { BUCKET_SIZE } from '../../patterns/bulk-memory.js';
+import { COMMANDS_PER_USER } from './lib/loaders.js';
+import { BUCKET_SIZE } from './lib/memory-layout.js';
 import { cleanupSteps } from './cleanup.js';
 import { loadingSteps } from './loading.js';
 import { memorySteps } from './memory.js';

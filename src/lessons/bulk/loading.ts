@@ -2,10 +2,10 @@
 import { count } from '../../engine/kit.js';
 import type { StepSpec } from '../../engine/prose.js';
 import type { LessonContext } from '../../engine/types.js';
-import { allIndexKeys, userKey, verifyIndexes } from '../../patterns/bulk-indexes.js';
-import { loadOneByOne, loadPipelined, rates, type LoadStats } from '../../patterns/bulk-loaders.js';
-import { memoryInfo } from '../../patterns/bulk-memory.js';
-import { DEFAULT_SEED, generateUsers, type User } from '../../patterns/bulk-users.js';
+import { allIndexKeys, userKey, verifyIndexes } from './lib/indexes.js';
+import { loadOneByOne, loadPipelined, rates, type LoadStats } from './lib/loaders.js';
+import { memoryInfo } from './lib/memory-layout.js';
+import { DEFAULT_SEED, generateUsers, type User } from './lib/users.js';
 import { BATCH, bytes, dataMemory, fmt, ms, oneByOneCount, runState } from './shared.js';
 
 /** Loads users [first, first+total) with `load` (pipelined by default), a claimed batch at a time, with a progress bar. */

@@ -2,16 +2,8 @@
 // private server only) the listpack limit raised so buckets stay compact, then put back.
 import type { StepSpec } from '../../engine/prose.js';
 import { versionAtLeast } from '../../redis/capabilities.js';
-import {
-  BUCKET_SIZE,
-  LAYOUTS,
-  encodingCrossing,
-  hashListpackLimit,
-  keysFootprint,
-  layoutKeys,
-  writeLayout,
-} from '../../patterns/bulk-memory.js';
-import { generateUsers } from '../../patterns/bulk-users.js';
+import { BUCKET_SIZE, LAYOUTS, encodingCrossing, hashListpackLimit, keysFootprint, layoutKeys, writeLayout } from './lib/memory-layout.js';
+import { generateUsers } from './lib/users.js';
 import { DEMO_KEY, LAYOUT_SAMPLE, LEAVER, RAISED_LISTPACK_VALUE, bytes, dataMemory, fmt, runState } from './shared.js';
 
 export const memorySteps: StepSpec[] = [

@@ -3,7 +3,7 @@
 import { all, builtOnServer, custom } from '../../engine/checks.js';
 import { count, expanded } from '../../engine/kit.js';
 import type { StepSpec } from '../../engine/prose.js';
-import { ageIndexKey, cityIndexKey, deptIndexKey, salaryIndexKey } from '../../patterns/bulk-indexes.js';
+import { ageIndexKey, cityIndexKey, deptIndexKey, salaryIndexKey } from './lib/indexes.js';
 import { same, scoredMembers, setMatches, zsetMatches } from './query-checks.js';
 import { fmt } from './shared.js';
 

@@ -1,8 +1,8 @@
 // The bulk lesson's KEYS vs SCAN step: both walks measured on the server, then cursor pages inside big keys.
 import { count } from '../../engine/kit.js';
 import type { StepSpec } from '../../engine/prose.js';
-import { cityIndexKey, commandStats, salaryIndexKey, timeKeys, walkCursor } from '../../patterns/bulk-indexes.js';
-import { CITIES } from '../../patterns/bulk-users.js';
+import { cityIndexKey, commandStats, salaryIndexKey, timeKeys, walkCursor } from './lib/indexes.js';
+import { CITIES } from './lib/users.js';
 import { fmt, ms } from './shared.js';
 
 export const scanSteps: StepSpec[] = [

@@ -2,9 +2,9 @@
 // step hands to a later one, and the number formats its narration uses.
 import { formatBytes } from '../../engine/kit.js';
 import type { LessonContext } from '../../engine/types.js';
-import type { LoadStats } from '../../patterns/bulk-loaders.js';
-import { settledMemoryInfo, type Layout } from '../../patterns/bulk-memory.js';
-import type { User } from '../../patterns/bulk-users.js';
+import type { LoadStats } from './lib/loaders.js';
+import { settledMemoryInfo, type Layout } from './lib/memory-layout.js';
+import type { User } from './lib/users.js';
 
 export const DEFAULT_RECORDS = 10_000;
 /** Below this, some exercise (Berlin ∩ Engineering, page 2 of the 40–49s) could come out empty. */

@@ -3,7 +3,7 @@ import { all, hashHas, hashLacks, lengthIs, writtenOnlyBy } from '../../engine/c
 import { encodingOf, formatBytes, retyped } from '../../engine/kit.js';
 import type { StepSpec } from '../../engine/prose.js';
 import type { LessonContext } from '../../engine/types.js';
-import { fieldKeys, memoryOf, saveProfileAsHash, saveProfileAsKeys, type Profile } from '../../patterns/complex-profile-storage.js';
+import { fieldKeys, memoryOf, saveProfileAsHash, saveProfileAsKeys, type Profile } from './lib/profile-storage.js';
 import { oneHashWrite } from './checks.js';
 
 /** How many profiles the memory comparison writes in each layout. */

@@ -2,8 +2,7 @@
 import { all, listEquals, writesSince, writtenOnlyBy } from '../../engine/checks.js';
 import { retyped } from '../../engine/kit.js';
 import type { StepSpec } from '../../engine/prose.js';
-import { pushActivity, recentActivity } from '../../patterns/complex-feed.js';
-import { ackJob, claimJob, enqueue, requeueAll } from '../../patterns/complex-reliable-queue.js';
+import { ackJob, claimJob, enqueueJobs, pushActivity, recentActivity, requeueJobs } from '../../patterns/index.js';
 import { versionAtLeast } from '../../redis/capabilities.js';
 import { movedAtomically } from './checks.js';
 
@@ -87,7 +86,7 @@ export const listSteps: StepSpec[] = [
       const legacy = !versionAtLeast(ctx.sb.target.version, '6.2');
       if (legacy) ctx.say(`Redis ${ctx.sb.target.version} has no BLMOVE (6.2+): using BRPOPLPUSH, which does the same.`);
 
-      await enqueue(ctx.redis, queue, ['send-welcome:1', 'resize-avatar:2', 'charge-card:3']);
+      await enqueueJobs(ctx.redis, queue, ['send-welcome:1', 'resize-avatar:2', 'charge-card:3']);
 
       const first = await claimJob(ctx.redis, queue, processing, 1, { legacy });
       ctx.say(`Worker A took ${first}; it sits in the processing list while A works.`);
@@ -102,7 +101,7 @@ export const listSteps: StepSpec[] = [
           "only in the dead worker's memory.",
       );
 
-      const moved = await requeueAll(ctx.redis, processing, queue);
+      const moved = await requeueJobs(ctx.redis, processing, queue);
       ctx.say(
         `A reaper put ${moved.join(', ')} back at the front of the queue (in production it acts when B's ` +
           'heartbeat key expires, and each worker has its own processing list).',

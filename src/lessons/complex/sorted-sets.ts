@@ -2,8 +2,7 @@
 import { all, custom, ranCommands, writesSince, writtenOnlyBy, zsetEquals } from '../../engine/checks.js';
 import { retyped } from '../../engine/kit.js';
 import type { StepSpec } from '../../engine/prose.js';
-import { addPoints, aroundMe, rankOf, topPlayers } from '../../patterns/complex-leaderboard.js';
-import { popMostUrgent, pushJobs } from '../../patterns/complex-priority-queue.js';
+import { addPoints, aroundMe, popMostUrgent, pushPriorityJobs, rankOf, topPlayers } from '../../patterns/index.js';
 
 const LEADERBOARD_SETUP = ['DEL {ns}leaderboard:season', 'ZADD {ns}leaderboard:season 300 ana 250 ben 410 chen 280 dara'];
 const TICKETS_SETUP = ['DEL {ns}pq:tickets', 'ZADD {ns}pq:tickets 3 printer-jam 1 site-down 2 login-slow 5 typo'];
@@ -125,7 +124,7 @@ export const sortedSetSteps: StepSpec[] = [
     async run(ctx) {
       const key = ctx.key('pq:jobs');
       await ctx.claim([key]);
-      await pushJobs(ctx.redis, key, [
+      await pushPriorityJobs(ctx.redis, key, [
         { job: 'send-invoice', priority: 2 },
         { job: 'reset-password', priority: 1 },
         { job: 'weekly-digest', priority: 5 },

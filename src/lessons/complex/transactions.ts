@@ -4,8 +4,8 @@ import { all, stringEquals } from '../../engine/checks.js';
 import { retyped } from '../../engine/kit.js';
 import type { StepSpec } from '../../engine/prose.js';
 import type { RaceSpec } from '../../engine/prose.js';
-import { incrementBatch, type BatchRun, type BatchWay } from '../../patterns/complex-batching.js';
-import { transfer, watchedHashIncrement } from '../../patterns/complex-optimistic-lock.js';
+import { incrementBatch, type BatchRun, type BatchWay } from './lib/batching.js';
+import { transfer, watchedHashIncrement } from '../../patterns/index.js';
 import { oneTransaction } from './checks.js';
 
 /** How many INCRs each way of batching sends, and how many runs of each the table keeps the best of. */

@@ -4,7 +4,8 @@ import { custom, ranCommands } from '../../engine/checks.js';
 import { expanded, formatBytes, fresh, pairs } from '../../engine/kit.js';
 import type { StepSpec } from '../../engine/prose.js';
 import type { LessonContext } from '../../engine/types.js';
-import { addVisitors, funnelReport, recordVisit, FUNNEL_STAGES, type FunnelStage } from '../../patterns/ecommerce-analytics.js';
+import { addUniqueVisitors } from '../../patterns/index.js';
+import { funnelReport, recordVisit, FUNNEL_STAGES, type FunnelStage } from './lib/analytics.js';
 import { mulberry32 } from '../../util/random.js';
 import { CATALOGUE, pct, VISITOR_DAYS } from './shop.js';
 
@@ -25,7 +26,7 @@ export const analyticsSteps: StepSpec[] = [
       await ctx.claim([setKey, ...VISITOR_DAYS.map(([d]) => ctx.key(`visitors:${d}`))]);
       await ctx.redis.unlink(setKey, ...VISITOR_DAYS.map(([d]) => ctx.key(`visitors:${d}`)));
       for (const [day, from, to] of VISITOR_DAYS) {
-        await addVisitors(ctx.redis, ctx.key(`visitors:${day}`), visitorIds(from, to), {
+        await addUniqueVisitors(ctx.redis, ctx.key(`visitors:${day}`), visitorIds(from, to), {
           exactSetKey: day === VISITOR_DAYS[0]![0] ? setKey : undefined,
         });
       }

@@ -4,7 +4,8 @@ import { all, custom, ttlBetween, writesThatMadeIt } from '../../engine/checks.j
 import { count, expanded, fresh, TTL_OPTIONS } from '../../engine/kit.js';
 import type { StepSpec } from '../../engine/prose.js';
 import type { LessonContext } from '../../engine/types.js';
-import { cacheAside, cacheAsideWithLock, hitRatio, SlowProductDb } from '../../patterns/ecommerce-cache.js';
+import { cacheAside, cacheHitRatio } from '../../patterns/index.js';
+import { SlowProductDb } from './lib/slow-db.js';
 import { CATALOGUE, DB_DELAY_MS, pct, STAMPEDE_CLIENTS, type RaceSpec } from './shop.js';
 
 /** The race table names the unit once, in its header ("database queries expected"). */
@@ -26,10 +27,7 @@ const stampede: RaceSpec<StampedeState> = {
       atomic: false,
       setup: (ctx) => setupStampede(ctx),
       async worker(client, _i, ctx, state) {
-        await cacheAside(client, ctx.key('product:PROD-18'), () => state.db.load('PROD-18'), {
-          ttlSeconds: 300,
-          jitterSeconds: 60,
-        });
+        await cacheAside(client, ctx.key('product:PROD-18'), { ttlMs: 300_000, jitter: 0.2, loader: () => state.db.load('PROD-18') });
       },
       measure: (_ctx, state) => Promise.resolve({ expected: 1, actual: state.db.loads, unit: STAMPEDE_UNIT }),
     },
@@ -38,13 +36,14 @@ const stampede: RaceSpec<StampedeState> = {
       atomic: true,
       setup: (ctx) => setupStampede(ctx),
       async worker(client, _i, ctx, state) {
-        await cacheAsideWithLock(client, ctx.key('product:PROD-18'), () => state.db.load('PROD-18'), {
-          ttlSeconds: 300,
-          jitterSeconds: 60,
-          lockKey: ctx.key('lock:product:PROD-18'),
-          lockMs: 2000,
+        await cacheAside(client, ctx.key('product:PROD-18'), {
+          ttlMs: 300_000,
+          jitter: 0.2,
+          loader: () => state.db.load('PROD-18'),
+          stampede: 'lock',
+          lockTtlMs: 2000,
           pollMs: 10,
-          maxWaitMs: 5000,
+          waitMs: 5000,
         });
       },
       measure: (_ctx, state) => Promise.resolve({ expected: 1, actual: state.db.loads, unit: STAMPEDE_UNIT }),
@@ -65,29 +64,31 @@ export const catalogueCacheSteps: StepSpec[] = [
       const rows: (string | number)[][] = [];
       for (const id of reads) {
         const t0 = performance.now();
-        const r = await cacheAside(ctx.redis, ctx.key(`product:${id}`), () => db.load(id), {
-          ttlSeconds: 300,
-          jitterSeconds: 60,
+        const r = await cacheAside(ctx.redis, ctx.key(`product:${id}`), {
+          ttlMs: 300_000,
+          jitter: 0.2,
+          loader: () => db.load(id),
           statsKey: stats,
         });
         rows.push([id, r.hit ? 'hit' : 'miss', `${(performance.now() - t0).toFixed(2)} ms`, r.value?.name ?? '(none)']);
       }
-      const search = await cacheAside(ctx.redis, ctx.key('search:lamp:page:1'), () => db.search('lamp'), {
-        ttlSeconds: 120,
-        jitterSeconds: 30,
+      const search = await cacheAside(ctx.redis, ctx.key('search:lamp:page:1'), {
+        ttlMs: 120_000,
+        jitter: 0.25,
+        loader: () => db.search('lamp'),
         statsKey: stats,
       });
       ctx.table(['read', 'cache', 'took', 'product'], rows);
       ctx.say(`search "lamp" page 1 → ${JSON.stringify(search.value)} (${search.hit ? 'hit' : 'miss'})`);
       // The counts come from the hash itself, so the sentence always says what the table and the key show.
-      const { hits, misses, ratio } = await hitRatio(ctx.unrecorded, stats);
+      const { hits, misses, ratio } = await cacheHitRatio(ctx.unrecorded, stats);
       ctx.say(
         `{ns}cache:stats: ${count(hits, 'hit')}, ${count(misses, 'miss', 'misses')} (the ${count(rows.length, 'product read')} above and the search), ` +
           `hit ratio ${pct(ratio)}; the database was queried ${count(db.loads, 'time')}`,
       );
       // Jitter made visible: fill every product and list the TTLs they got (not counted: {ns}cache:stats keeps the numbers above).
       for (const id of CATALOGUE.keys()) {
-        await cacheAside(ctx.redis, ctx.key(`product:${id}`), () => db.load(id), { ttlSeconds: 300, jitterSeconds: 60 });
+        await cacheAside(ctx.redis, ctx.key(`product:${id}`), { ttlMs: 300_000, jitter: 0.2, loader: () => db.load(id) });
       }
       const ttls = await Promise.all([...CATALOGUE.keys()].map((id) => ctx.unrecorded.ttl(ctx.key(`product:${id}`))));
       ctx.say(`TTLs of the ${ttls.length} cached products (300 s + up to 60 s of jitter): ${ttls.join(', ')}`);
@@ -159,7 +160,7 @@ export const catalogueCacheSteps: StepSpec[] = [
 
 async function setupStampede(ctx: LessonContext): Promise<void> {
   const key = ctx.key('product:PROD-18');
-  const lock = ctx.key('lock:product:PROD-18');
+  const lock = ctx.key('product:PROD-18:lock');
   await ctx.claim([key, lock]);
   await ctx.unrecorded.unlink(key, lock);
 }

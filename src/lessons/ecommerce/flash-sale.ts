@@ -2,7 +2,8 @@
 // per-user limit checked in the app but not past the purchase script.
 import type { StepSpec } from '../../engine/prose.js';
 import type { LessonContext } from '../../engine/types.js';
-import { flashBuy, flashBuyNaive, startFlashSale, unitsSold } from '../../patterns/ecommerce-flash-sale.js';
+import { flashBuyNaive } from '../../antipatterns/flash-sale.js';
+import { flashBuy, startFlashSale, unitsSold } from '../../patterns/index.js';
 import { FLASH_CLIENTS, FLASH_PER_USER, FLASH_USERS } from './shop.js';
 
 export const flashSaleSteps: StepSpec[] = [
@@ -26,7 +27,7 @@ export const flashSaleSteps: StepSpec[] = [
         atomic: false,
         setup: (ctx) => setupFlashRace(ctx, 'naive'),
         async worker(client, i, ctx) {
-          await flashBuyNaive(client, ctx.key('flash_sale:race-naive'), ctx.key('flash_sale:race-naive:buyers'), `user-${i % FLASH_USERS}`);
+          await flashBuyNaive(client, ctx.key('flash_sale:race-naive'), `user-${i % FLASH_USERS}`);
         },
         measure: (ctx) => measureFlashRace(ctx, 'naive'),
       },
@@ -35,7 +36,7 @@ export const flashSaleSteps: StepSpec[] = [
         atomic: true,
         setup: (ctx) => setupFlashRace(ctx, 'lua'),
         async worker(client, i, ctx) {
-          await flashBuy(client, ctx.key('flash_sale:race-lua'), ctx.key('flash_sale:race-lua:buyers'), `user-${i % FLASH_USERS}`);
+          await flashBuy(client, ctx.key('flash_sale:race-lua'), `user-${i % FLASH_USERS}`);
         },
         measure: (ctx) => measureFlashRace(ctx, 'lua'),
       },
@@ -47,7 +48,7 @@ async function setupFlashRace(ctx: LessonContext, variant: string): Promise<void
   const sale = ctx.key(`flash_sale:race-${variant}`);
   const buyers = ctx.key(`flash_sale:race-${variant}:buyers`);
   await ctx.claim([sale, buyers]);
-  await startFlashSale(ctx.unrecorded, sale, buyers, { product: 'PROD-77', price: '19.99', stock: 100, perUser: FLASH_PER_USER }, 3600);
+  await startFlashSale(ctx.unrecorded, sale, { product: 'PROD-77', price: '19.99', stock: 100, perUser: FLASH_PER_USER }, 3_600_000);
 }
 
 async function measureFlashRace(ctx: LessonContext, variant: string) {
@@ -55,7 +56,7 @@ async function measureFlashRace(ctx: LessonContext, variant: string) {
   ctx.say(`${variant === 'lua' ? 'script' : 'client-side checks'}: bought per shopper ${JSON.stringify(buyers)}`);
   return {
     expected: FLASH_USERS * FLASH_PER_USER,
-    actual: await unitsSold(ctx.unrecorded, ctx.key(`flash_sale:race-${variant}:buyers`)),
+    actual: await unitsSold(ctx.unrecorded, ctx.key(`flash_sale:race-${variant}`)),
     unit: 'units sold',
   };
 }

@@ -4,7 +4,8 @@ import { all, custom, hashHas, keysWrittenBy, ranCommands, stringEquals, type Ra
 import { count, expanded, fresh } from '../../engine/kit.js';
 import type { StepSpec } from '../../engine/prose.js';
 import type { LessonContext } from '../../engine/types.js';
-import { buyNaive, buyWithWatch, reserveStock } from '../../patterns/ecommerce-inventory.js';
+import { buyNaive } from '../../antipatterns/inventory.js';
+import { buyWithWatch, reserveStock } from '../../patterns/index.js';
 import { BUYERS, SCRIPT_CALL, UNITS, type RaceSpec } from './shop.js';
 
 /** What the buyers of one variant got: the workers count their successes here. */

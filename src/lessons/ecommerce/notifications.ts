@@ -3,7 +3,7 @@
 import { all, custom, keysWrittenBy, ranCommands } from '../../engine/checks.js';
 import { count, expanded, fresh } from '../../engine/kit.js';
 import type { StepSpec } from '../../engine/prose.js';
-import { pushNotification, readSince, subscribe } from '../../patterns/ecommerce-notifications.js';
+import { pushNotification, readNotificationsSince, subscribeChannel } from '../../patterns/index.js';
 
 export const notificationSteps: StepSpec[] = [
   {
@@ -15,7 +15,7 @@ export const notificationSteps: StepSpec[] = [
       await ctx.claim([stream]);
       await ctx.redis.unlink(stream);
       const [subscriber] = await ctx.clients(1);
-      const sub = await subscribe(subscriber!, channel);
+      const sub = await subscribeChannel(subscriber!, channel);
       let lastSeen = '0';
       try {
         const t0 = performance.now();
@@ -34,7 +34,7 @@ export const notificationSteps: StepSpec[] = [
       ctx.say(
         `pushed again after the tab closed: PUBLISH reached ${count(missed.receivers, 'subscriber')}; that live message is gone for good`,
       );
-      const catchUp = await readSince(ctx.redis, stream, lastSeen);
+      const catchUp = await readNotificationsSince(ctx.redis, stream, lastSeen);
       ctx.say(
         `the tab comes back and reads the stream after ${lastSeen}: ${catchUp.map((n) => `${n.id} ${JSON.stringify(n.fields)}`).join('; ')}`,
       );

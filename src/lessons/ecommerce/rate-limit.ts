@@ -4,16 +4,8 @@ import { all, custom, stringEquals, ttlBetween, writesThatMadeIt, type RanComman
 import { expanded, fresh, TTL_OPTIONS } from '../../engine/kit.js';
 import type { StepSpec } from '../../engine/prose.js';
 import type { LessonContext } from '../../engine/types.js';
-import {
-  blockedFor,
-  clearFailures,
-  fixedWindowHit,
-  fixedWindowHitMulti,
-  fixedWindowNaive,
-  fixedWindowSetNxThenIncr,
-  recordFailedLogin,
-  windowKey,
-} from '../../patterns/ecommerce-rate-limit.js';
+import { fixedWindowNaive, fixedWindowSetNxThenIncr } from '../../antipatterns/rate-limit.js';
+import { blockedFor, clearFailures, fixedWindowHit, fixedWindowHitMulti, recordFailedLogin, windowKey } from '../../patterns/index.js';
 import { versionAtLeast } from '../../redis/capabilities.js';
 import { RATE_EXERCISE_KEY, RATE_GAP_KEY, SCRIPT_CALL } from './shop.js';
 

@@ -3,7 +3,7 @@
 import { all, builtOnServer, custom } from '../../engine/checks.js';
 import { count, expanded, fresh, pairs } from '../../engine/kit.js';
 import type { StepSpec } from '../../engine/prose.js';
-import { recordView } from '../../patterns/ecommerce-recently-viewed.js';
+import { recordView } from '../../patterns/index.js';
 
 export const recommendationSteps: StepSpec[] = [
   {

@@ -4,7 +4,8 @@ import { custom, ranCommands } from '../../engine/checks.js';
 import { count, expanded, fresh } from '../../engine/kit.js';
 import type { StepSpec } from '../../engine/prose.js';
 import type { LessonContext } from '../../engine/types.js';
-import { addToCart, cartUnits, mergeCarts, mergeCartsNaive, touchSession } from '../../patterns/ecommerce-cart.js';
+import { mergeCartsNaive } from '../../antipatterns/cart.js';
+import { addToCart, cartUnits, execAll, mergeCarts, touchSession } from '../../patterns/index.js';
 import { CART_RACE_CLIENTS, RACE_GUEST_CART, RACE_USER_CART, sumOf } from './shop.js';
 
 /** Per-field expiry (HEXPIRE, HPEXPIRE, HTTL, HPERSIST) arrived in Redis 7.4: Redis 7.0 and Valkey 8 have none of it. */
@@ -105,7 +106,11 @@ export const sessionSteps: StepSpec[] = [
       await addToCart(ctx.redis, user, 'PROD-30', 1);
       const before = { guest: await ctx.unrecorded.hgetall(guest), user: await ctx.unrecorded.hgetall(user) };
       const moved = await mergeCarts(ctx.redis, guest, user);
-      await touchSession(ctx.redis, session, { user_id: '42', cart: 'user-42' }, 1800);
+      // The session logs in: its fields change and its idle timeout slides, in one step; a session that is gone
+      // (expired since the step above) is not brought back by touchSession, so the lesson writes it anew.
+      const fields = { user_id: '42', cart: 'user-42' };
+      if (!(await touchSession(ctx.redis, ctx.key('session:'), 'abc123', fields, 1_800_000)))
+        await execAll(ctx.redis.multi().hset(session, fields).expire(session, 1800));
       const after = await ctx.unrecorded.hgetall(user);
       const products = [...new Set([...Object.keys(before.guest), ...Object.keys(before.user)])].sort();
       ctx.say(`merged ${count(moved, 'line')} from {ns}cart:guest-9f2 into {ns}cart:user-42:`);

@@ -3,7 +3,8 @@ import type { Redis } from 'ioredis';
 import { all, stringEquals, writtenOnlyBy } from '../../engine/checks.js';
 import { retyped } from '../../engine/kit.js';
 import type { StepSpec } from '../../engine/prose.js';
-import { incrementAtomically, incrementByReadWrite } from '../../patterns/simple-counter.js';
+import { incrementByReadWrite } from '../../antipatterns/counter.js';
+import { incrementCounter } from '../../patterns/index.js';
 
 export const RACE_CLIENTS = 50;
 /** Increments per client in the races: enough interleaving that the naive version reliably loses some. */
@@ -62,7 +63,7 @@ export const counterSteps: StepSpec[] = [
           await ctx.redis.set(ctx.key('race:atomic'), '0');
         },
         async worker(client, _i, ctx) {
-          for (let r = 0; r < RACE_ROUNDS; r++) await incrementAtomically(client, ctx.key('race:atomic'));
+          for (let r = 0; r < RACE_ROUNDS; r++) await incrementCounter(client, ctx.key('race:atomic'));
         },
         async measure(ctx) {
           return {

@@ -2,7 +2,7 @@
 import { all, noTtl, stringEquals, ttlBetween, writtenOnlyBy } from '../../engine/checks.js';
 import { retyped } from '../../engine/kit.js';
 import type { StepSpec } from '../../engine/prose.js';
-import { watchExpiry } from '../../patterns/simple-expiry-watch.js';
+import { watchExpiry } from './lib/expiry-watch.js';
 import { EXPIRY_COMMANDS, keptExpiry } from './checks.js';
 
 const SESSION_SETUP = ['SET {ns}session:42 alice EX 600'];

@@ -1,6 +1,6 @@
 // Section 5 of the simple lesson: JSON in a string: what one field change costs, and the race it loses to a hash.
 import type { StepSpec } from '../../engine/prose.js';
-import { bumpHashField, bumpJsonField } from '../../patterns/simple-json-doc.js';
+import { bumpHashField, bumpJsonField } from './lib/json-doc.js';
 import { loadedModules } from '../../redis/capabilities.js';
 import { RACE_CLIENTS, RACE_ROUNDS } from './counters.js';
 
