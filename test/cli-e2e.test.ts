@@ -162,6 +162,20 @@ describe('lessons', () => {
     const list = JSON.parse(r.stdout) as { id: string; title: string; level: string; minutes: number; status: string; score: number }[];
     expect(list[0]).toMatchObject({ id: 'simple', level: 'Beginner', status: 'new', score: 0 });
     for (const l of list) expect(Object.keys(l)).toEqual(expect.arrayContaining(['id', 'title', 'level', 'minutes', 'status', 'score']));
+    // Eleven lessons by level; within a level the core track first, then the pattern lessons.
+    expect(list.map((l) => `${l.level}:${l.id}`)).toEqual([
+      'Beginner:simple',
+      'Beginner:sessions',
+      'Intermediate:complex',
+      'Intermediate:caching',
+      'Intermediate:rate-limiting',
+      'Intermediate:leaderboards',
+      'Advanced:bulk',
+      'Advanced:locks',
+      'Advanced:messaging',
+      'Advanced:probabilistic',
+      'Expert:ecommerce',
+    ]);
   });
 
   it('runs simple --auto --json: one JSON object on stdout with full marks, progress saved', async () => {

@@ -129,7 +129,7 @@ describe('lessons sharing key names', () => {
     expect(lines.join('\n')).toMatch(/removed \d+ keys? the \w+ lesson left under this lesson's names/);
     await sb.reset();
     expect(await keysUnder('gen:')).toEqual([]);
-  });
+  }, 300_000);
 
   it('refuses to overwrite keys the learner made in the REPL', async () => {
     const lesson = LESSONS[0]!;

@@ -122,6 +122,42 @@ describe('against a real server', () => {
     expect(await sb.admin.get('outside')).toBe('precious');
     expect(await sb.admin.exists('core:mine', sb.metaKey)).toBe(0);
   });
+
+  it('keeps Redis’s WATCH rules at the prompt: a watched key the learner writes, or another client writes, aborts EXEC', async () => {
+    const run = async (line: string) => {
+      const r = await runLearnerCommand(sb, line, { scope: 'watch' });
+      if (r.status !== 'ran') throw new Error(`${line}: ${r.reason}`);
+      return r.record.reply;
+    };
+    // The learner's own write to a watched key, sent alone, dirties the WATCH (it is not wrapped in our MULTI).
+    await run('SET core:w 1');
+    await run('WATCH core:w');
+    await run('SET core:w 2');
+    await run('MULTI');
+    await run('SET core:w 3');
+    expect(await run('EXEC')).toBeNull();
+    expect(await sb.admin.get('core:w')).toBe('2');
+    // Another client's write aborts it too.
+    await run('WATCH core:w');
+    await sb.admin.set('core:w', 'theirs-but-ours');
+    await run('MULTI');
+    await run('SET core:w 4');
+    expect(await run('EXEC')).toBeNull();
+    // A write to an unwatched key leaves the WATCH clean: EXEC runs.
+    await run('WATCH core:w');
+    await run('SET core:other 1');
+    await run('MULTI');
+    await run('SET core:w 5');
+    expect(await run('EXEC')).toEqual(['OK']);
+    expect(await sb.admin.get('core:w')).toBe('5');
+    // The foreign-key rule still holds for a write sent while watching.
+    await sb.admin.set('core:foreign', 'precious');
+    await run('WATCH core:w');
+    expect((await runLearnerCommand(sb, 'SET core:foreign x', { scope: 'watch' })).status).toBe('refused');
+    await run('UNWATCH');
+    expect(await sb.admin.get('core:foreign')).toBe('precious');
+    await sb.reset('watch');
+  });
 });
 
 describe('the private server', () => {

@@ -4,7 +4,7 @@ import { RedisLearnError, errorMessage, isPromptCancelled } from '../errors.js';
 import { loadProgress } from '../progress/store.js';
 import type { GlobalOptions } from '../session.js';
 import { shuttingDown } from '../shutdown.js';
-import { c } from '../ui/theme.js';
+import { c, terminalWidth } from '../ui/theme.js';
 import { catalogue } from './lessons.js';
 import { printWarnings } from './output.js';
 import { quizStatus } from './quiz-status.js';
@@ -53,6 +53,9 @@ export async function homeCommand(g: GlobalOptions): Promise<void> {
     if (pick === 'quit') return;
     if (pick === 'lessons') {
       const byLevel: (Choice | InstanceType<typeof Separator>)[] = [];
+      // The titles as one column, as wide as the longest, cut with … when the terminal is narrow.
+      const titleWidth = Math.min(Math.max(...lessons.map((l) => l.title.length)), Math.max(20, terminalWidth() - 42));
+      const fit = (t: string) => (t.length > titleWidth ? `${t.slice(0, titleWidth - 1)}…` : t.padEnd(titleWidth));
       for (const level of LEVELS) {
         const ls = lessons.filter((l) => l.level === level);
         if (!ls.length) continue;
@@ -64,12 +67,12 @@ export async function homeCommand(g: GlobalOptions): Promise<void> {
               : l.status === 'in progress'
                 ? `step ${l.currentStep + 1}/${l.steps}`
                 : 'new';
-          byLevel.push({ name: `${l.title.padEnd(48)} ${c.dim(`${l.id} · ~${l.minutes} min · ${status}`)}`, value: `lesson:${l.id}` });
+          byLevel.push({ name: `${fit(l.title)}  ${c.dim(`${l.id} · ~${l.minutes} min · ${status}`)}`, value: `lesson:${l.id}` });
         }
       }
       byLevel.push(new Separator(' '));
       byLevel.push({ name: '← back', value: 'back' });
-      const l = await select({ message: 'Lessons', choices: byLevel, pageSize: 16 });
+      const l = await select({ message: 'Lessons', choices: byLevel, pageSize: 20 });
       if (l === 'back') continue;
       await runSafely(() => runLesson(l.slice('lesson:'.length), g));
       continue;

@@ -1,6 +1,7 @@
 // `redis-learn lessons`: the catalogue with each lesson's status and score; needs no Redis.
 import { LESSONS } from '../lessons/index.js';
 import { maxScore } from '../engine/runner.js';
+import { LEVELS } from '../engine/types.js';
 import { lessonStatus, loadProgress, type Progress } from '../progress/store.js';
 import type { GlobalOptions } from '../session.js';
 import { renderTable, type ColumnSpec } from '../ui/table.js';
@@ -25,8 +26,10 @@ export interface CatalogueEntry {
   currentStep: number;
 }
 
+/** Every lesson by level (Beginner first); within a level the registry's order: the core track, then the patterns. */
 export function catalogue(p: Progress): CatalogueEntry[] {
-  return LESSONS.map((l) => {
+  const byLevel = [...LESSONS].sort((a, b) => LEVELS.indexOf(a.level) - LEVELS.indexOf(b.level));
+  return byLevel.map((l) => {
     const lp = p.lessons[l.id];
     return {
       id: l.id,

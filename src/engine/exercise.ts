@@ -169,8 +169,8 @@ export async function runExercise(step: ExerciseStep, opts: ExerciseRunOptions):
       const cmd = trimmed.slice(1).toLowerCase();
       if (cmd === 'hint' || cmd === 'h') {
         hints = Math.min(3, hints + 1);
-        if (hints === 1) print(`  ${c.magenta('hint 1:')} ${sb.expand(step.hints[0])}`);
-        else if (hints === 2) print(`  ${c.magenta('hint 2:')} ${sb.expand(step.hints[1])}`);
+        if (hints === 1) print(indented(`${c.magenta('hint 1:')} ${sb.expand(step.hints[0])}`));
+        else if (hints === 2) print(indented(`${c.magenta('hint 2:')} ${sb.expand(step.hints[1])}`));
         else showSolution();
         print(c.dim(`  worth now: ${pts(pointsAfterHints(step.points, hints))}`));
       } else if (cmd === 'solution' || cmd === 'show') {

@@ -4,8 +4,28 @@ import { simpleLesson } from './simple/index.js';
 import { complexLesson } from './complex/index.js';
 import { bulkLesson } from './bulk/index.js';
 import { ecommerceLesson } from './ecommerce/index.js';
+import { sessionsLesson } from './sessions/index.js';
+import { cachingLesson } from './caching/index.js';
+import { rateLimitingLesson } from './rate-limiting/index.js';
+import { leaderboardsLesson } from './leaderboards/index.js';
+import { locksLesson } from './locks/index.js';
+import { messagingLesson } from './messaging/index.js';
+import { probabilisticLesson } from './probabilistic/index.js';
 
-export const LESSONS: Lesson[] = [simpleLesson, complexLesson, bulkLesson, ecommerceLesson];
+/** The four core tracks first, then the pattern lessons by level (the catalogue and menu group by level). */
+export const LESSONS: Lesson[] = [
+  simpleLesson,
+  complexLesson,
+  bulkLesson,
+  ecommerceLesson,
+  sessionsLesson,
+  cachingLesson,
+  rateLimitingLesson,
+  leaderboardsLesson,
+  locksLesson,
+  messagingLesson,
+  probabilisticLesson,
+];
 
 export function findLesson(id: string): Lesson | undefined {
   return LESSONS.find((l) => l.id === id);

@@ -57,9 +57,9 @@ const cache = new WeakMap<object, Promise<ModuleSupport>>();
 
 /**
  * Asks the server which modules it has with one COMMAND INFO for JSON.SET, FT.SEARCH, BF.ADD and TS.ADD (null for a
- * command it does not know). This works where MODULE LIST does not tell the truth: Redis 8 builds the modules in and
- * lists none of them, and a restricted ACL user may not run MODULE LIST at all. The result is cached per client; a
- * failed detection is not cached, so the next call asks again.
+ * command it does not know). It asks for what the pattern needs, not for a module's name: module names differ between
+ * builds (Redis Stack, Redis 8's bundled modules, a hand-loaded .so), and a restricted ACL user may not run MODULE
+ * LIST. The result is cached per client; a failed detection is not cached, so the next call asks again.
  */
 export function detectModules(redis: RedisClient): Promise<ModuleSupport> {
   let found = cache.get(redis);

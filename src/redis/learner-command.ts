@@ -43,6 +43,12 @@ interface LearnerState {
   held: Held[] | null;
   /** A queued command was rejected (unknown or wrong arity): EXEC answers EXECABORT, as Redis would. */
   dirty: boolean;
+  /**
+   * The learner's connection has keys WATCHed (outside MULTI). A write sent alone then skips our own MULTI wrapper:
+   * its EXEC would forget the learner's WATCH, and Redis's rule (a watched key the client itself writes aborts its
+   * EXEC) would no longer hold.
+   */
+  watching: boolean;
 }
 
 const states = new WeakMap<Sandbox, LearnerState>();
@@ -50,7 +56,7 @@ const states = new WeakMap<Sandbox, LearnerState>();
 function state(sb: Sandbox): LearnerState {
   let s = states.get(sb);
   if (!s) {
-    s = { held: null, dirty: false };
+    s = { held: null, dirty: false, watching: false };
     states.set(sb, s);
   }
   return s;
@@ -114,6 +120,7 @@ export async function endLearnerTurn(sb: Sandbox): Promise<void> {
   const s = state(sb);
   s.held = null;
   s.dirty = false;
+  s.watching = false;
   await sb.recorder.unrecorded(() => sb.learner.call('UNWATCH').catch(() => undefined));
 }
 
@@ -138,6 +145,7 @@ async function execute(sb: Sandbox, args: string[], verdict: Extract<Judgement, 
       const dirty = s.dirty;
       s.held = null;
       s.dirty = false;
+      s.watching = false;
       if (dirty) {
         await sb.recorder.unrecorded(() => sb.learner.call('UNWATCH'));
         return record(synthetic(args, null, [], 'EXECABORT Transaction discarded because of previous errors.'));
@@ -147,6 +155,7 @@ async function execute(sb: Sandbox, args: string[], verdict: Extract<Judgement, 
     if (name === 'DISCARD' && args.length === 1) {
       s.held = null;
       s.dirty = false;
+      s.watching = false;
       // DISCARD also forgets what the learner watched, as in Redis.
       await sb.recorder.unrecorded(() => sb.learner.call('UNWATCH'));
       return record(synthetic(args, 'OK'));
@@ -161,13 +170,19 @@ async function execute(sb: Sandbox, args: string[], verdict: Extract<Judgement, 
     return record(synthetic(args, 'QUEUED', keys));
   }
 
+  if (name === 'WATCH' || name === 'UNWATCH') {
+    const res = await plain(sb, args);
+    if (res.status === 'ran' && !res.record.error) s.watching = name === 'WATCH';
+    return res;
+  }
   const writes = keys.filter((k) => k.write);
   if (!writes.length) {
     if (/^(EVAL|EVALSHA|EVAL_RO|EVALSHA_RO|FCALL|FCALL_RO)$/.test(name)) return withScriptLimit(sb, () => plain(sb, args));
     return plain(sb, args);
   }
-  if (verdict.blocking) {
-    // Cannot be wrapped in MULTI (it would not block): check first, send, claim what it created.
+  if (verdict.blocking || s.watching) {
+    // Cannot be wrapped in MULTI (it would not block, or our EXEC would drop the learner's WATCH): check first, send,
+    // claim what it created.
     const st = await sb.ownership.status(writes.map((k) => k.key));
     const foreign = [...st].find(([, v]) => v.exists && v.owner === null);
     if (foreign) return refusedForeign(foreign[0]);

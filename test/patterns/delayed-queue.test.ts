@@ -68,6 +68,17 @@ describe('createDelayedQueue', () => {
     expect(later!.deadlineMs - 1000).toBeGreaterThanOrEqual(runAt);
   });
 
+  it('skips a due id whose payload is gone and hands out the next due job in the same claim', async () => {
+    const name = env.key('orphan');
+    const q = createDelayedQueue(env.redis, name);
+    const orphan = await q.schedule('lost', Date.now() - 2000);
+    const real = await q.schedule('real', Date.now() - 1000);
+    await env.redis.hdel(`${name}:jobs`, orphan);
+    const got = await q.claim('w', { visibilityMs: 1000 });
+    expect(got).toMatchObject({ id: real, job: 'real' });
+    expect(await env.redis.zscore(`${name}:due`, orphan)).toBeNull();
+  });
+
   it('scheduleIn delays by the server clock', async () => {
     const q = createDelayedQueue(env.redis, env.key('in'));
     const id = await q.scheduleIn('x', 800);

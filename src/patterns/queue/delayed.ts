@@ -116,12 +116,16 @@ for i = 1, #expired, 2 do
   redis.call('HDEL', KEYS[4], expired[i])
   redis.call('ZADD', KEYS[1], expired[i + 1], expired[i])
 end
-local first = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, 1)
-if #first == 0 then return false end
-local id = first[1]
-redis.call('ZREM', KEYS[1], id)
-local job = redis.call('HGET', KEYS[2], id)
-if not job then return false end
+-- An id without a payload (left by a crash of an older version, or removed by hand) is dropped and the next due
+-- job is tried, so one orphan never makes a claim return nothing while other jobs are due.
+local id, job
+repeat
+  local first = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, 1)
+  if #first == 0 then return false end
+  id = first[1]
+  redis.call('ZREM', KEYS[1], id)
+  job = redis.call('HGET', KEYS[2], id)
+until job
 local deadline = now + tonumber(ARGV[1])
 redis.call('ZADD', KEYS[3], deadline, id)
 redis.call('HSET', KEYS[4], id, ARGV[2])
