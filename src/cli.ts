@@ -1,8 +1,11 @@
 // Command-line wiring only: each command owns its options type and its handler is lazy-imported so --help stays instant.
-import { Command, CommanderError, InvalidArgumentError, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
+import { Command, CommanderError, InvalidArgumentError, Option } from '@commander-js/extra-typings';
 import { RedisLearnError, UsageError, errorMessage, isPromptCancelled } from './errors.js';
 import type { GlobalOptions } from './session.js';
 import { hookSignals, shutdownFinished, shuttingDown } from './shutdown.js';
+import { registerAnalyzeCommand } from './commands/analyze.js';
+import { usageErrors } from './commands/usage-errors.js';
+import { registerLabCommand } from './commands/lab.js';
 
 function positiveInt(name: string) {
   return (v: string): number => {
@@ -52,26 +55,6 @@ async function globals(cmd: { optsWithGlobals(): GlobalFlags }): Promise<GlobalO
   const { setColor } = await import('./ui/theme.js');
   setColor(g.color && Boolean(process.stdout.isTTY || process.env.FORCE_COLOR));
   return g;
-}
-
-/**
- * commander's own errors (unknown option, bad value, stray argument) become UsageErrors: one `redis-learn: …` line
- * naming the command's --help, exit 2, like every other usage error. Help and --version pass through (exit 0).
- */
-function usageErrors(cmd: CommandUnknownOpts, path: string): void {
-  cmd.exitOverride((err) => {
-    if (err.exitCode === 0) throw err;
-    // One line: commander puts a "(Did you mean --json?)" on a line of its own.
-    const what = err.message
-      .replace(/^error: /, '')
-      .split('\n')
-      .map((l) => l.trim())
-      .filter(Boolean)
-      .join(' ');
-    throw new UsageError(`${what} (${path} --help)`, { cause: err });
-  });
-  // The error is ours to print, in one line: commander's own output of it is dropped.
-  cmd.configureOutput({ outputError: () => {} });
 }
 
 export function buildProgram() {
@@ -216,6 +199,9 @@ export function buildProgram() {
       const { serversCommand } = await import('./commands/servers.js');
       await serversCommand(action, opts);
     });
+
+  registerAnalyzeCommand(program, globals);
+  registerLabCommand(program);
 
   // Only the bare command takes no words: an unknown one is reported by name (set last: subcommands inherit settings).
   program.allowExcessArguments(true);

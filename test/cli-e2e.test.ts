@@ -49,7 +49,7 @@ describe('without a TTY', () => {
     const r = await runCli(['frobnicate']);
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe(
-      "redis-learn: unknown command 'frobnicate'. Commands: lessons, lesson, repl, quiz, bench, progress, reset, doctor, servers (redis-learn --help)",
+      "redis-learn: unknown command 'frobnicate'. Commands: lessons, lesson, repl, quiz, bench, progress, reset, doctor, servers, analyze, lab (redis-learn --help)",
     );
     // Subcommands still refuse stray words, in the same one-line form.
     const stray = await runCli(['lessons', 'extra']);
