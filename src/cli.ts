@@ -114,7 +114,13 @@ export function buildProgram() {
   program
     .command('repl')
     .description('a redis-cli-like prompt inside the sandbox: history, completion, hints, timings, keys touched')
-    .action(async (_opts, cmd) => {
+    .option('--lab <topology>', 'connect to the running lab instead (replication, sentinel or cluster; see: redis-learn lab)')
+    .action(async (opts, cmd) => {
+      if (opts.lab !== undefined) {
+        const { replLabCommand } = await import('./commands/repl-lab.js');
+        await globals(cmd);
+        return replLabCommand({ ...cmd.optsWithGlobals(), lab: opts.lab });
+      }
       const { replCommand } = await import('./commands/repl.js');
       await replCommand(await globals(cmd));
     });
