@@ -4,14 +4,14 @@
 // The dataset lives on a server of this file's own (started by the product's private-server code) and is reached with
 // --url, as a shared server is: every database of the suite's server is taken by another file (db 13 too), and INFO
 // commandstats counts the whole server, so only a server nobody else writes to can prove analyze writes nothing.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { scanKeys } from '../src/patterns/scan.js';
 import { freePort, startPrivateServer, type PrivateServer } from '../src/redis/private-server.js';
 import { READ_COMMANDS } from '../src/analyze/walk.js';
 import type { AnalyzeReport } from '../src/analyze/report.js';
-import { CLI, runCli } from './helpers.js';
+import { runCli, startCli } from './helpers.js';
 
 const DB = 3;
 const SESSIONS = 2000;
@@ -268,25 +268,15 @@ describe('safe on a shared server', () => {
 
 describe('ending early', () => {
   it('SIGTERM mid-walk: one line, exit 143, and its connections are closed', async () => {
-    const child = spawn(process.execPath, [CLI, 'analyze', '--url', url, '--pace', '1'], {
-      env: { ...process.env, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-    const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    const run = startCli(['analyze', '--url', url, '--pace', '1'], { timeoutMs: 30_000 });
     // The header is printed once connected; the walk (paced to 1 %) is then well under way after a second.
-    await expect.poll(() => stdout, { timeout: 10_000 }).toMatch(/read only, paced to 1 %/);
+    await expect.poll(() => run.out.stdout, { timeout: 10_000 }).toMatch(/read only, paced to 1 %/);
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    child.kill('SIGTERM');
-    const code = await exited;
-    clearTimeout(killer);
-    expect(code).toBe(143);
-    expect(stderr.trim().split('\n')).toEqual(['terminated: progress saved, cleaning up']);
-    expect(stdout).not.toContain('Recommendations');
+    run.child.kill('SIGTERM');
+    const r = await run.done;
+    expect(r.code).toBe(143);
+    expect(r.stderr.trim().split('\n')).toEqual(['terminated: progress saved, cleaning up']);
+    expect(r.stdout).not.toContain('Recommendations');
     // Only this test's own connection is left.
     await expect.poll(async () => ((await admin.call('CLIENT', 'LIST')) as string).trim().split('\n').length).toBe(1);
   });

@@ -1,14 +1,13 @@
 // An interrupted bench leaves nothing: Ctrl-C / SIGTERM remove the run's keys before the process exits, `kill -9`
 // leftovers are found and removed by `reset --all`, a run still going in another process is left alone, and no
 // foreign key (not even one under {ns}bench:) is ever touched. The built CLI against the suite's server, in db 15.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { hostname } from 'node:os';
 import { judgeRun, STALE_MS } from '../src/benchmarks/run-space.js';
 import { findBinary } from '../src/benchmarks/strategies.js';
 import { scanAll } from '../src/redis/scan.js';
-import { CLI, openSandbox, runCli, serverUrl, tempConfigHome, type CliResult } from './helpers.js';
+import { openSandbox, runCli, serverUrl, startCli, tempConfigHome, type CliResult, type RunningCli } from './helpers.js';
 
 const DB = 15;
 let redis: Redis;
@@ -29,32 +28,13 @@ afterAll(async () => {
 });
 
 /** A CLI process the test can signal, with its output and its end. */
-interface Running {
-  child: ChildProcess;
-  out: { stdout: string; stderr: string };
-  done: Promise<CliResult>;
-}
 
-function start(args: string[], env: Record<string, string> = {}): Running {
-  const child = spawn(process.execPath, [CLI, ...args], {
-    env: { ...process.env, NO_COLOR: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const out = { stdout: '', stderr: '' };
-  child.stdout!.on('data', (d: Buffer) => (out.stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out.stderr += d.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-  const done = new Promise<CliResult>((resolve) =>
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, ...out });
-    }),
-  );
-  return { child, out, done };
+function start(args: string[], env: Record<string, string> = {}): RunningCli {
+  return startCli(args, { env, timeoutMs: 90_000 });
 }
 
 /** A long bench (millions of records: it cannot finish before the test interrupts it). */
-function longBench(ns: string, workload: 'users' | 'set', strategy: string, env: Record<string, string> = {}): Running {
+function longBench(ns: string, workload: 'users' | 'set', strategy: string, env: Record<string, string> = {}): RunningCli {
   return start(
     ['bench', '--url', serverUrl(DB), '--namespace', ns, '--workload', workload, '--strategies', strategy, '--records', '5000000'],
     env,
@@ -62,7 +42,7 @@ function longBench(ns: string, workload: 'users' | 'set', strategy: string, env:
 }
 
 /** Polls (never a blind sleep) until the run has written at least `min` keys under {ns}bench:<run id>:. */
-async function waitForRunKeys(ns: string, run: Running, min = 1000): Promise<string[]> {
+async function waitForRunKeys(ns: string, run: RunningCli, min = 1000): Promise<string[]> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     const keys = await scanAll(redis, `${ns}bench:*:*`);

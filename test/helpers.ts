@@ -1,5 +1,5 @@
 // Shared test helpers: a sandbox on the suite's server in its own db and namespace, and the built CLI.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -63,6 +63,32 @@ export function runCli(
     });
     child.stdin.end(opts.input ?? '');
   });
+}
+
+/** A CLI run still going: its process, what it printed so far, and its end. */
+export interface RunningCli {
+  child: ChildProcess;
+  out: { stdout: string; stderr: string };
+  done: Promise<CliResult>;
+}
+
+/** Starts the built CLI without a TTY and returns at once, for tests that signal or watch it while it runs. */
+export function startCli(args: string[], opts: { env?: Record<string, string>; timeoutMs?: number } = {}): RunningCli {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    env: { ...process.env, NO_COLOR: '1', ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const out = { stdout: '', stderr: '' };
+  child.stdout!.on('data', (d: Buffer) => (out.stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out.stderr += d.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
+  const done = new Promise<CliResult>((resolve) =>
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, ...out });
+    }),
+  );
+  return { child, out, done };
 }
 
 /** A learner typing `lines`, one per prompt, then input ends; the prompts shown are kept to check what was asked. */

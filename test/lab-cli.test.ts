@@ -1,13 +1,13 @@
 // `redis-learn lab up|status|down` from the built CLI, in child processes without a TTY: the lab stays up in the
 // foreground, `lab status` in another process sees its nodes, and after `lab down`, SIGTERM, SIGINT and SIGKILL of
 // the CLI (the watchdog) no redis-server of that lab remains. Each test has its own config dir (state files).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { answersPing } from '../src/lab/admin.js';
 import { processState } from '../src/lab/probe.js';
-import { CLI, runCli, tempConfigHome, type CliResult } from './helpers.js';
+import { runCli, startCli, tempConfigHome, type RunningCli } from './helpers.js';
 
 interface NodeJson {
   name: string;
@@ -29,12 +29,6 @@ interface UpJson {
   nodes: NodeJson[];
 }
 
-interface Running {
-  child: ChildProcess;
-  out: { stdout: string; stderr: string };
-  done: Promise<CliResult>;
-}
-
 const before = pgrepRedis();
 /** Every lab started here, checked again at the end. */
 const labs: { dir: string; pids: number[]; ports: number[] }[] = [];
@@ -43,22 +37,8 @@ function pgrepRedis(): string[] {
   return spawnSync('pgrep', ['-a', 'redis-server'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
 }
 
-function start(args: string[], env: Record<string, string>): Running {
-  const child = spawn(process.execPath, [CLI, ...args], {
-    env: { ...process.env, NO_COLOR: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const out = { stdout: '', stderr: '' };
-  child.stdout!.on('data', (d: Buffer) => (out.stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out.stderr += d.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  const done = new Promise<CliResult>((resolve) =>
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, ...out });
-    }),
-  );
-  return { child, out, done };
+function start(args: string[], env: Record<string, string>): RunningCli {
+  return startCli(args, { env, timeoutMs: 60_000 });
 }
 
 async function poll<T>(
@@ -76,7 +56,7 @@ async function poll<T>(
 }
 
 /** The one JSON object `lab up --json` prints once the lab is up. */
-async function upJson(run: Running): Promise<UpJson> {
+async function upJson(run: RunningCli): Promise<UpJson> {
   const json = await poll('lab up --json to print the lab', () => {
     if (run.child.exitCode !== null) throw new Error(`lab up ended early (${run.child.exitCode}): ${run.out.stderr}`);
     try {

@@ -4,6 +4,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminCall } from '../src/lab/admin.js';
+import { reachesOutsideLab } from '../src/commands/repl-lab.js';
 import { keySlot, parseRedirection } from '../src/lab/cluster-client.js';
 import { CLI, runCli, tempConfigHome } from './helpers.js';
 
@@ -102,6 +103,18 @@ describe('repl --lab cluster', () => {
       await adminCall(src.port, ['CLUSTER', 'SETSLOT', slot, 'STABLE']);
       await adminCall(dst.port, ['CLUSTER', 'SETSLOT', slot, 'STABLE']);
     }
+  });
+
+  it('refuses commands that would reach a server outside the lab, and allows them between lab nodes', async () => {
+    const r = await repl(['MIGRATE 127.0.0.1 6379 somekey 0 1000', 'REPLICAOF 10.0.0.9 6379', 'CLUSTER MEET 127.0.0.1 1', 'PING']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.match(/\(refused\)/g)).toHaveLength(3);
+    expect(r.stdout).toContain('PONG');
+    const ports = new Set([7001, 7002]);
+    expect(reachesOutsideLab(['MIGRATE', '127.0.0.1', '7002', 'k', '0', '1000'], ports)).toBeNull();
+    expect(reachesOutsideLab(['REPLICAOF', 'NO', 'ONE'], ports)).toBeNull();
+    expect(reachesOutsideLab(['replicaof', '127.0.0.1', '7001'], ports)).toBeNull();
+    expect(reachesOutsideLab(['SENTINEL', 'MONITOR', 'x', '127.0.0.1', '6379', '2'], ports)).toMatch(/SENTINEL MONITOR/);
   });
 
   it('parses redirections', () => {

@@ -1,7 +1,6 @@
 // Pacing: after each round trip, a pause long enough that the analysis keeps at most `pace` % of the server's time.
 import { performance } from 'node:perf_hooks';
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+import { sleep } from '../patterns/client.js';
 
 /** Shorter pauses are saved up: a timer cannot sleep 0.3 ms, and overshoots by about a millisecond. */
 const MIN_PAUSE_MS = 2;

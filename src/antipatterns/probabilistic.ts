@@ -1,6 +1,7 @@
 // The naive versions the probabilistic lesson shows failing: a JSON document rewritten whole by each client, and a
 // "search" that reads every document. Never use these.
 import type { Redis } from 'ioredis';
+import { scanPages } from '../patterns/index.js';
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
@@ -49,17 +50,14 @@ export async function searchByScan(redis: Redis, pattern: string, query: string)
   const ids: string[] = [];
   let keysRead = 0;
   let commands = 0;
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 20);
+  for await (const page of scanPages(redis, { match: pattern, count: 20 })) {
     commands++;
-    cursor = next;
-    for (const key of keys) {
+    for (const key of page.items) {
       const text = ((await redis.get(key)) ?? '').toLowerCase();
       keysRead++;
       commands++;
       if (words.every((w) => text.includes(w))) ids.push(key.slice(prefix.length));
     }
-  } while (cursor !== '0');
+  }
   return { ids: ids.sort(), keysRead, commands };
 }

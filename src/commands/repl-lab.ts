@@ -55,6 +55,28 @@ async function primaryAddress(state: LabState): Promise<string> {
   return addressOf(primary);
 }
 
+/**
+ * The lab is the learner's own, but a few commands make a lab node write to, or join, another server: those are only
+ * allowed towards the lab's own nodes, so the lab REPL cannot change a server redis-learn did not start.
+ */
+export function reachesOutsideLab(args: readonly string[], labPorts: ReadonlySet<number>): string | null {
+  const name = String(args[0] ?? '').toUpperCase();
+  const sub = String(args[1] ?? '').toUpperCase();
+  const inLab = (host: string | undefined, port: string | undefined) =>
+    (host === '127.0.0.1' || host === 'localhost' || host === '::1') && labPorts.has(Number(port));
+  if (name === 'MIGRATE' && !inLab(args[1], args[2])) return `MIGRATE writes to ${args[1]}:${args[2]}, which is not a node of this lab`;
+  if (
+    (name === 'REPLICAOF' || name === 'SLAVEOF') &&
+    !(sub === 'NO' && String(args[2]).toUpperCase() === 'ONE') &&
+    !inLab(args[1], args[2])
+  )
+    return `${name} ${args[1]} ${args[2]} would copy another server's data into the lab: only the lab's own nodes (or NO ONE)`;
+  if (name === 'CLUSTER' && sub === 'MEET' && !inLab(args[2], args[3]))
+    return `CLUSTER MEET ${args[2]} ${args[3]} would join a server outside the lab`;
+  if (name === 'SENTINEL' && (sub === 'MONITOR' || sub === 'SET')) return `SENTINEL ${sub} is left to the lab's own configuration`;
+  return null;
+}
+
 export async function replLabCommand(flags: ReplLabFlags): Promise<void> {
   const topology = labTopology(flags);
   const state = runningLab(topology);
@@ -62,6 +84,7 @@ export async function replLabCommand(flags: ReplLabFlags): Promise<void> {
   // Nodes announce 127.0.0.1; the record may say localhost: name both.
   for (const n of state.nodes) names.set(`127.0.0.1:${n.port}`, n.name);
   const nameOf = (address: string) => names.get(address) ?? address;
+  const labPorts = new Set(state.nodes.map((n) => n.port));
   const say = (line: string) => process.stdout.write(`${line}\n`);
 
   const start = topology === 'cluster' ? state.nodes.find((n) => n.kind === 'redis' && n.role === 'primary') : null;
@@ -94,6 +117,11 @@ export async function replLabCommand(flags: ReplLabFlags): Promise<void> {
         continue;
       }
       if (!args.length) continue;
+      const outside = reachesOutsideLab(args, labPorts);
+      if (outside) {
+        say(c.red(`(refused) ${outside}`));
+        continue;
+      }
       const res = await client.call(args);
       say(res.error !== undefined ? c.red(`(error) ${safeText(res.error)}`) : formatReply(res.reply, 0, args));
     }

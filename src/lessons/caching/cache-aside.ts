@@ -5,7 +5,7 @@ import { count, expanded, fresh, TTL_OPTIONS } from '../../engine/kit.js';
 import type { StepSpec } from '../../engine/prose.js';
 import type { LessonContext } from '../../engine/types.js';
 import { cacheAside, cacheHitRatio, sleep } from '../../patterns/index.js';
-import { SlowDb } from './lib/slow-db.js';
+import { SlowDb } from '../shared/slow-db.js';
 import { CATALOGUE, DB_DELAY_MS, pct, sameJson } from './shared.js';
 
 /** The cache-entry exercise: the product this server loaded, and the one another server cached first (newer). */

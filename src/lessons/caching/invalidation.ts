@@ -16,8 +16,8 @@ import {
   type InvalidationListener,
   type TrackedCache,
 } from '../../patterns/index.js';
-import { SlowDb, type Product } from './lib/slow-db.js';
-import { CATALOGUE, DB_DELAY_MS } from './shared.js';
+import { SlowDb } from '../shared/slow-db.js';
+import { CATALOGUE, DB_DELAY_MS, type Product } from './shared.js';
 
 /** Waits until `cond` holds, up to `ms`; says whether it did. */
 async function until(cond: () => boolean, ms = 1000): Promise<boolean> {

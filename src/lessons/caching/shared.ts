@@ -1,7 +1,11 @@
 // What every section of the caching lesson shares: the catalogue the slow database serves, the sizes and timings of
 // its races, and small helpers for checks. Numbers the prose quotes reach it through the lesson's vars (index.ts).
 import type { RanCommand } from '../../engine/checks.js';
-import type { Product } from './lib/slow-db.js';
+/** A row of the lesson's product table. */
+export interface Product {
+  name: string;
+  price: number;
+}
 
 export type { RaceSpec } from '../../engine/prose.js';
 

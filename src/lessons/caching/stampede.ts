@@ -6,7 +6,7 @@ import { count, expanded, fresh, TTL_OPTIONS } from '../../engine/kit.js';
 import type { StepSpec } from '../../engine/prose.js';
 import type { LessonContext } from '../../engine/types.js';
 import { CACHE_MISS_SENTINEL, cacheAside, cacheHitRatio, sleep, type CacheAsideOptions } from '../../patterns/index.js';
-import { SlowDb, type Product } from './lib/slow-db.js';
+import { SlowDb } from '../shared/slow-db.js';
 import {
   CATALOGUE,
   DB_DELAY_MS,
@@ -24,6 +24,7 @@ import {
   WARM_PER_CLIENT,
   WARM_TTL_S,
   type RaceSpec,
+  type Product,
 } from './shared.js';
 
 // ── Stampede ────────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -32,7 +33,7 @@ type Protection = 'none' | 'lock' | 'early-refresh';
 
 /** Each variant's own database (its query count starts at 0) and what its readers did. */
 interface StampedeState {
-  db: SlowDb;
+  db: SlowDb<Product>;
   /** When the readers start: the hot key has HOT_TTL_LEFT_MS left at that moment. */
   start: number;
   reads: number;
@@ -46,7 +47,7 @@ const HOT = 'caching:hot:PROD-42';
 const HOT_STATS = 'caching:hot:stats';
 const STAMPEDE_UNIT = 'database queries';
 
-function hotOptions(ctx: LessonContext, protection: Protection, db: SlowDb): CacheAsideOptions<Product | null> {
+function hotOptions(ctx: LessonContext, protection: Protection, db: SlowDb<Product>): CacheAsideOptions<Product | null> {
   // statsKey counts each read's first look at the cache: a miss is a reader that found the key gone.
   const base = { ttlMs: 60_000, jitter: 0.1, loader: () => db.load('PROD-42'), statsKey: ctx.key(HOT_STATS) };
   if (protection === 'none') return base;
@@ -128,7 +129,7 @@ const WARM_ROWS: [string, Product][] = Array.from({ length: WARM_KEYS }, (_, n) 
 ]);
 
 interface AvalancheState {
-  db: SlowDb;
+  db: SlowDb<Product>;
 }
 
 async function setupWarm(ctx: LessonContext): Promise<void> {
@@ -188,7 +189,7 @@ const avalanche: RaceSpec<AvalancheState> = {
 const MISSING = 'caching:product:PROD-404';
 
 interface PenetrationState {
-  db: SlowDb;
+  db: SlowDb<Product>;
 }
 
 async function setupMissing(ctx: LessonContext): Promise<void> {

@@ -7,8 +7,8 @@ import type { StepSpec } from '../../engine/prose.js';
 import type { LessonContext } from '../../engine/types.js';
 import { writeCacheBeforeDatabase } from '../../antipatterns/cache.js';
 import { flushWriteBehind, writeBehind, writeThrough, type WriteBehindChange } from '../../patterns/index.js';
-import { SlowDb, type Product } from './lib/slow-db.js';
-import { CATALOGUE, DB_DELAY_MS, sameJson } from './shared.js';
+import { SlowDb } from '../shared/slow-db.js';
+import { CATALOGUE, DB_DELAY_MS, sameJson, type Product } from './shared.js';
 
 // ── Write-through ───────────────────────────────────────────────────────────────────────────────────────────────────
 

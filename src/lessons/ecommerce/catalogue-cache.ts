@@ -5,22 +5,22 @@ import { count, expanded, fresh, TTL_OPTIONS } from '../../engine/kit.js';
 import type { StepSpec } from '../../engine/prose.js';
 import type { LessonContext } from '../../engine/types.js';
 import { cacheAside, cacheHitRatio } from '../../patterns/index.js';
-import { SlowProductDb } from './lib/slow-db.js';
-import { CATALOGUE, DB_DELAY_MS, pct, STAMPEDE_CLIENTS, type RaceSpec } from './shop.js';
+import { SlowDb } from '../shared/slow-db.js';
+import { CATALOGUE, DB_DELAY_MS, pct, STAMPEDE_CLIENTS, type Product, type RaceSpec } from './shop.js';
 
 /** The race table names the unit once, in its header ("database queries expected"). */
 const STAMPEDE_UNIT = 'database queries';
 
 /** Each variant's own database, so its query count starts at 0. */
 interface StampedeState {
-  db: SlowProductDb;
+  db: SlowDb<Product>;
 }
 
 const stampede: RaceSpec<StampedeState> = {
   id: 'stampede',
   kind: 'race',
   clients: STAMPEDE_CLIENTS,
-  state: () => ({ db: new SlowProductDb(DB_DELAY_MS, CATALOGUE) }),
+  state: () => ({ db: new SlowDb(DB_DELAY_MS, CATALOGUE) }),
   variants: [
     {
       label: 'plain cache-aside',
@@ -57,7 +57,7 @@ export const catalogueCacheSteps: StepSpec[] = [
     kind: 'code',
     async run(ctx) {
       const stats = ctx.key('cache:stats');
-      const db = new SlowProductDb(DB_DELAY_MS, CATALOGUE);
+      const db = new SlowDb(DB_DELAY_MS, CATALOGUE);
       const reads = ['PROD-7', 'PROD-7', 'PROD-12', 'PROD-7', 'PROD-12', 'PROD-23'];
       await ctx.claim([stats, ...[...CATALOGUE.keys()].map((id) => ctx.key(`product:${id}`)), ctx.key('search:lamp:page:1')]);
       await ctx.redis.unlink(stats, ...new Set(reads.map((id) => ctx.key(`product:${id}`))), ctx.key('search:lamp:page:1'));
@@ -75,7 +75,7 @@ export const catalogueCacheSteps: StepSpec[] = [
       const search = await cacheAside(ctx.redis, ctx.key('search:lamp:page:1'), {
         ttlMs: 120_000,
         jitter: 0.25,
-        loader: () => db.search('lamp'),
+        loader: () => db.search((p) => p.name.toLowerCase().includes('lamp')),
         statsKey: stats,
       });
       ctx.table(['read', 'cache', 'took', 'product'], rows);

@@ -24,7 +24,9 @@ export const EDGE_WINDOW_MS = 1000;
 export const EDGE_LATE_MS = 750;
 export const EDGE_EARLY_MS = 1100;
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+import { sleep } from '../../patterns/index.js';
+
+export { sleep };
 
 /** The server's clock in milliseconds, and how far it is ahead of this process's clock (half a round trip is guessed). */
 export async function serverClock(redis: Redis): Promise<{ now: number; skew: number }> {

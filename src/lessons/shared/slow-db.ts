@@ -1,14 +1,9 @@
-// The caching lesson's stand-in for a database: slow on purpose, counting every query so the cache's savings (and
-// a stampede's cost) show as numbers, and able to refuse a write so write-through and write-behind can fail live.
-import { sleep } from '../../../patterns/index.js';
-
-export interface Product {
-  name: string;
-  price: number;
-}
+// The lessons' stand-in for a database: slow on purpose, counting every query so the cache's savings (and a
+// stampede's cost) show as numbers, and able to refuse a write so write-through and write-behind can fail live.
+import { sleep } from '../../patterns/index.js';
 
 /** A database in a Map: every query waits `delayMs` and is counted; `failing` makes saves of those ids throw. */
-export class SlowDb<T = Product> {
+export class SlowDb<T> {
   /** Reads (loads) so far. */
   loads = 0;
   /** Writes accepted so far, oldest first. */
@@ -29,6 +24,13 @@ export class SlowDb<T = Product> {
     this.loads++;
     await sleep(this.delayMs);
     return this.rows.get(id) ?? null;
+  }
+
+  /** The ids of the rows `matches` accepts: one query over the whole table. */
+  async search(matches: (row: T) => boolean): Promise<string[]> {
+    this.loads++;
+    await sleep(this.delayMs);
+    return [...this.rows].filter(([, row]) => matches(row)).map(([id]) => id);
   }
 
   /** Writes one row, or throws when `id` is failing. */
