@@ -5,6 +5,7 @@ import { connectRedis } from '../src/redis/connect.js';
 import { Sandbox } from '../src/redis/sandbox.js';
 import { LESSONS } from '../src/lessons/index.js';
 import { runLesson } from '../src/engine/runner.js';
+import { openLabLesson } from '../src/lab/lesson-session.js';
 
 const id = process.argv[2];
 const recordsAt = process.argv.indexOf('--records');
@@ -14,11 +15,18 @@ if (!lesson) {
   process.stderr.write(`usage: check-exercises <${LESSONS.map((l) => l.id).join('|')}> [--records N]\n`);
   process.exit(2);
 }
-const conn = await connectRedis({ private: true });
-const sb = await Sandbox.open(conn, 'check:');
+// A lab lesson runs on its own topology, started here and stopped at the end.
+const session = lesson.lab ? await openLabLesson(lesson.lab.topology, { namespace: 'check:' }) : null;
+const sb = session ? session.sb : await Sandbox.open(await connectRedis({ private: true }), 'check:');
 let bad = 0;
 try {
-  const result = await runLesson(lesson, sb, { mode: 'auto', verify: true, out: () => {}, options: { records } });
+  const result = await runLesson(lesson, sb, {
+    mode: 'auto',
+    verify: true,
+    out: () => {},
+    options: { records },
+    lab: session?.lessonLab,
+  });
   for (const ex of result.steps.filter((s) => s.kind === 'exercise')) {
     if (ex.unavailable) {
       // Not provable here: the step needs commands this server lacks (run it against a newer server).
@@ -37,6 +45,7 @@ try {
   }
 } finally {
   await sb.reset();
-  await sb.close();
+  if (session) await session.close();
+  else await sb.close();
 }
 process.exit(bad ? 1 : 0);

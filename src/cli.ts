@@ -114,7 +114,7 @@ export function buildProgram() {
   program
     .command('repl')
     .description('a redis-cli-like prompt inside the sandbox: history, completion, hints, timings, keys touched')
-    .option('--lab <topology>', 'connect to the running lab instead (replication, sentinel or cluster; see: redis-learn lab)')
+    .option('--lab <topology>', 'connect to the running lab instead (single, replication, sentinel or cluster; see: redis-learn lab)')
     .action(async (opts, cmd) => {
       if (opts.lab !== undefined) {
         const { replLabCommand } = await import('./commands/repl-lab.js');

@@ -36,7 +36,7 @@ export interface AnalyzeReport {
     product: string;
     version: string;
     address: string;
-    kind: 'url' | 'compose' | 'private';
+    kind: 'url' | 'compose' | 'private' | 'lab';
     private: boolean;
     db: number;
     /** DBSIZE when the analysis started. */

@@ -7,7 +7,7 @@ import type { NodeHealth } from '../lab/probe.js';
 import type { LabRecord, LabState } from '../lab/state.js';
 import type { Topology } from '../lab/topology.js';
 
-const TOPOLOGY_LIST = 'replication, sentinel or cluster';
+const TOPOLOGY_LIST = 'single, replication, sentinel or cluster';
 
 export interface LabUpOptions {
   json?: boolean;

@@ -4,6 +4,8 @@ import { LESSONS, findLesson } from '../lessons/index.js';
 import { maxScore, pts, runLesson, type LessonResult, type RunMode } from '../engine/runner.js';
 import { loadProgress, updateProgress, type Progress } from '../progress/store.js';
 import { withSession, type GlobalOptions } from '../session.js';
+import type { Lesson, LessonLab } from '../engine/types.js';
+import type { Sandbox } from '../redis/sandbox.js';
 import { createLineReader } from '../ui/line-reader.js';
 import { printLine } from '../ui/progress-bar.js';
 import { c, sym } from '../ui/theme.js';
@@ -56,13 +58,14 @@ export async function lessonCommand(id: string, opts: LessonOptions, g: GlobalOp
 
   let result: LessonResult;
   try {
-    result = await withSession(g, { json: opts.json }, (sb) => {
+    result = await lessonSession(lesson, g, Boolean(opts.json), (sb, lab) => {
       commandNames.push(...[...sb.table.keys()].map((n) => n.toUpperCase()).sort());
       if (start > 0 && opts.step === undefined && !opts.json) out(c.dim(`Resuming at step ${start + 1} (--restart starts over).`));
       return runLesson(lesson, sb, {
         mode,
         startStep: start,
         options: { records: opts.records },
+        lab,
         out,
         input,
         earned,
@@ -136,6 +139,37 @@ export async function lessonCommand(id: string, opts: LessonOptions, g: GlobalOp
     );
   }
   return result;
+}
+
+/**
+ * Where a lesson runs: the configured server's sandbox, or for a lab lesson a topology of its own, started for the run
+ * and stopped after it (the configured server is never contacted).
+ */
+async function lessonSession<T>(
+  lesson: Lesson,
+  g: GlobalOptions,
+  json: boolean,
+  fn: (sb: Sandbox, lab?: LessonLab) => Promise<T>,
+): Promise<T> {
+  if (!lesson.lab) return withSession(g, { json }, (sb) => fn(sb));
+  const { withLabLesson, labHeader } = await import('../lab/lesson-session.js');
+  const { redactUrl } = await import('../redis/connect.js');
+  const topology = lesson.lab.topology;
+  // With --json, stdout carries one object: what the lab is doing goes to stderr.
+  const say = (line: string) => (json ? process.stderr.write(`${line}\n`) : printLine(line));
+  const configured = g.url ?? process.env.REDIS_URL;
+  say(c.dim(`starting the ${topology} lab for this lesson…`));
+  return withLabLesson(
+    topology,
+    {
+      namespace: g.namespace,
+      onNodeExit: (name, how) => say(c.yellow(`  ${name} stopped (${how})`)),
+    },
+    async (session) => {
+      for (const line of labHeader(session, topology, configured ? redactUrl(configured) : null)) say(c.dim(line));
+      return fn(session.sb, session.lessonLab);
+    },
+  );
 }
 
 /** Writes a change to the progress file, telling the learner if the file had to be set aside first. */

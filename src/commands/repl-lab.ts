@@ -8,6 +8,8 @@ import { readLabRecords, type LabState } from '../lab/state.js';
 import { SENTINEL_MASTER_NAME, isTopology, type Topology } from '../lab/topology.js';
 import { LabClusterClient, type Redirection } from '../lab/cluster-client.js';
 import { formatReply, safeText } from '../redis/format-reply.js';
+import { reachesOutsideLab } from '../lab/reach.js';
+export { reachesOutsideLab };
 import { tokenize } from '../redis/tokenize.js';
 import { createLineReader } from '../ui/line-reader.js';
 import { c, sym } from '../ui/theme.js';
@@ -22,7 +24,8 @@ export interface ReplLabFlags {
 export function labTopology(flags: ReplLabFlags): Topology {
   if (flags.url) throw new UsageError('--lab connects to the running lab: it cannot be combined with --url');
   if (flags.private) throw new UsageError('--lab connects to the running lab: it cannot be combined with --private');
-  if (!isTopology(flags.lab)) throw new UsageError(`unknown topology "${flags.lab}" (repl --lab takes replication, sentinel or cluster)`);
+  if (!isTopology(flags.lab))
+    throw new UsageError(`unknown topology "${flags.lab}" (repl --lab takes single, replication, sentinel or cluster)`);
   return flags.lab;
 }
 
@@ -53,28 +56,6 @@ async function primaryAddress(state: LabState): Promise<string> {
   const primary = state.nodes.find((n) => n.kind === 'redis' && n.role === 'primary');
   if (!primary) throw new LabError(`the ${state.topology} lab has no primary in its record`);
   return addressOf(primary);
-}
-
-/**
- * The lab is the learner's own, but a few commands make a lab node write to, or join, another server: those are only
- * allowed towards the lab's own nodes, so the lab REPL cannot change a server redis-learn did not start.
- */
-export function reachesOutsideLab(args: readonly string[], labPorts: ReadonlySet<number>): string | null {
-  const name = String(args[0] ?? '').toUpperCase();
-  const sub = String(args[1] ?? '').toUpperCase();
-  const inLab = (host: string | undefined, port: string | undefined) =>
-    (host === '127.0.0.1' || host === 'localhost' || host === '::1') && labPorts.has(Number(port));
-  if (name === 'MIGRATE' && !inLab(args[1], args[2])) return `MIGRATE writes to ${args[1]}:${args[2]}, which is not a node of this lab`;
-  if (
-    (name === 'REPLICAOF' || name === 'SLAVEOF') &&
-    !(sub === 'NO' && String(args[2]).toUpperCase() === 'ONE') &&
-    !inLab(args[1], args[2])
-  )
-    return `${name} ${args[1]} ${args[2]} would copy another server's data into the lab: only the lab's own nodes (or NO ONE)`;
-  if (name === 'CLUSTER' && sub === 'MEET' && !inLab(args[2], args[3]))
-    return `CLUSTER MEET ${args[2]} ${args[3]} would join a server outside the lab`;
-  if (name === 'SENTINEL' && (sub === 'MONITOR' || sub === 'SET')) return `SENTINEL ${sub} is left to the lab's own configuration`;
-  return null;
 }
 
 export async function replLabCommand(flags: ReplLabFlags): Promise<void> {

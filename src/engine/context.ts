@@ -6,7 +6,7 @@ import { createProgressBar, printLine } from '../ui/progress-bar.js';
 import { renderTable } from '../ui/table.js';
 import { terminalWidth } from '../ui/theme.js';
 import { wrap } from './render.js';
-import type { LessonContext, LessonOptions } from './types.js';
+import type { LessonContext, LessonLab, LessonOptions } from './types.js';
 
 export interface ContextOptions {
   scope: string;
@@ -14,6 +14,8 @@ export interface ContextOptions {
   interactive?: boolean;
   /** Where narration goes; defaults to stdout. --json runs pass a sink that keeps stdout clean. */
   write?: (line: string) => void;
+  /** A lab lesson's topology. */
+  lab?: LessonLab;
 }
 
 export interface OwnedContext extends LessonContext {
@@ -49,6 +51,7 @@ export function createContext(sb: Sandbox, opts: ContextOptions): OwnedContext {
     },
     history,
     interactive: opts.interactive ?? false,
+    ...(opts.lab ? { lab: opts.lab } : {}),
     dispose() {
       for (const c of pool.splice(0)) c.disconnect();
       return Promise.resolve();

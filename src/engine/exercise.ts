@@ -52,6 +52,7 @@ export async function attemptExercise(
   before?: () => Promise<void>,
 ): Promise<CheckResult> {
   o.ctx.history.length = 0;
+  if (o.sb.lab) o.sb.lab.target = step.node ?? o.sb.lab.home;
   await applySetup(step, o);
   await before?.();
   for (const line of lines) {
@@ -69,6 +70,8 @@ export async function runExercise(step: ExerciseStep, opts: ExerciseRunOptions):
   result.maxPoints = step.points;
   result.hintsUsed = 0;
   sctx.history.length = 0;
+  const lab = sb.lab;
+  if (lab) lab.target = step.node ?? lab.home;
   const setup = () => applySetup(step, { sb, ctx: sctx, scope });
   await setup();
   print(renderMarkdown(`**Exercise ${opts.number}** (${pts(step.points)}): ${sb.expand(step.text)}`));
@@ -117,9 +120,11 @@ export async function runExercise(step: ExerciseStep, opts: ExerciseRunOptions):
     // Snapshot and restore rewrite the whole namespace: only ever on a server of our own.
     if (!sb.target.private) throw new Error('verify mode runs wrong attempts on a private server only');
     // Each wrong attempt runs from the starting state through the learner's path; the namespace is put back after.
+    // A lab's state is more than keys (roles, settings, nodes up): its setup restores it, before and after each.
     result.wrongAttempts = [];
     for (const attempt of step.wrong) {
-      const before = await snapshotNamespace(sb);
+      const before = lab ? null : await snapshotNamespace(sb);
+      if (lab) lab.target = step.node ?? lab.home;
       sctx.history.length = 0;
       for (const line of attempt)
         await runLearnerCommand(sb, sb.expand(line), { scope, confirm: () => Promise.resolve(true) }).then((r) => {
@@ -128,13 +133,15 @@ export async function runExercise(step: ExerciseStep, opts: ExerciseRunOptions):
       const r = await step.check(sctx);
       await tidy();
       result.wrongAttempts.push({ attempt: attempt.map((l) => sb.expand(l)), passed: r.pass, actual: r.actual });
-      await restoreNamespace(sb, before);
+      if (before) await restoreNamespace(sb, before);
+      else await setup();
       sctx.history.length = 0;
       sb.recorder.take();
     }
   }
 
   if (mode === 'auto') {
+    if (lab) lab.target = step.node ?? lab.home;
     for (const line of step.solution) {
       const sent = await send(tokenize(sb.expand(line)));
       if (sent) print(commandLine(sent.rec, `  redis-learn ${sym.arrow} `));
@@ -149,11 +156,13 @@ export async function runExercise(step: ExerciseStep, opts: ExerciseRunOptions):
   }
 
   if (!opts.input) throw new Error('an exercise needs an input');
-  print(c.dim(indented(META_HELP)));
+  print(c.dim(indented(lab && lab.names.length > 1 ? `${META_HELP} · :node  which node you type at` : META_HELP)));
   let hints = 0;
   for (;;) {
-    // Inside MULTI the prompt says so, as redis-cli's does, and nothing is checked until EXEC.
-    const prompt = `${c.cyan(`redis-learn${inLearnerTransaction(sb) ? '(TX)' : ''} ${sym.arrow}`)} `;
+    // Inside MULTI the prompt says so, as redis-cli's does, and nothing is checked until EXEC. On a lab of several
+    // nodes it names the node the command goes to.
+    const where = lab && lab.names.length > 1 ? `[${lab.target}]` : '';
+    const prompt = `${c.cyan(`redis-learn${where}${inLearnerTransaction(sb) ? '(TX)' : ''} ${sym.arrow}`)} `;
     // A piped command is not echoed: its transcript line (command, reply, time) follows. Anything else is.
     const line = await opts.input.next(prompt, { echo: false });
     if (line === null) throw new EndOfInput();
@@ -196,6 +205,20 @@ export async function runExercise(step: ExerciseStep, opts: ExerciseRunOptions):
         print(c.dim(`  skipped${opts.redo ? ` — redo it later with: ${opts.redo}` : ''}`));
         await tidy();
         return result;
+      } else if (lab && (cmd === 'node' || cmd.startsWith('node '))) {
+        const name = trimmed.slice(1).split(/\s+/)[1];
+        if (name === undefined) {
+          for (const l of await lab.describe()) print(`  ${l}`);
+          print(c.dim('  :node NAME sends your next commands to that node'));
+        } else if (!lab.names.includes(name)) {
+          print(`  ${c.yellow(sym.fail)} no node "${safeText(name)}": ${lab.names.join(', ')}`);
+        } else if (inLearnerTransaction(sb)) {
+          print(`  ${c.yellow(sym.fail)} finish the transaction first (EXEC or DISCARD): it is open on ${lab.target}`);
+        } else {
+          await tidy();
+          lab.target = name;
+          print(c.dim(`  your commands now go to ${name}`));
+        }
       } else if (cmd === 'quit' || cmd === 'q' || cmd === 'exit') {
         await tidy();
         throw new EndOfInput();

@@ -63,7 +63,8 @@ export interface CommandLineOptions {
  */
 export function commandLine(rec: RecordedCommand, prefix = `  ${sym.prompt} `, opts: CommandLineOptions = {}): string {
   // The recorder quotes and escapes arguments like redis-cli; escaping again here keeps any other source safe too.
-  const cmd = clipText(safeText(rec.command), 400);
+  // On a lab of several nodes each line names the node it ran on, as redis-cli's prompt names its server.
+  const cmd = clipText(safeText(rec.node === undefined ? rec.command : `[${rec.node}] ${rec.command}`), 400);
   const width = opts.width ?? terminalWidth();
   const time = c.dim(formatMs(rec.ms).padStart(9));
   const lead = visible(prefix);

@@ -1,6 +1,6 @@
 // What running steps produces: per-step results (the --json schema), and how a run is driven.
 import type { LineReader } from '../ui/line-reader.js';
-import type { LessonOptions, Step } from './types.js';
+import type { LessonLab, LessonOptions, Step } from './types.js';
 
 export type RunMode =
   /** A person at a TTY: pauses between steps, prompts in exercises. */
@@ -28,6 +28,8 @@ export interface RunOptions {
   onStep?: (nextStep: number, result: StepResult, earned: Record<string, number>) => void;
   /** Asks before a command the dangerous-command table flags on a private server. */
   confirm?: (question: string) => Promise<boolean>;
+  /** A lab lesson's topology (src/lab/lesson-session.ts); a lab lesson refuses to run without it. */
+  lab?: LessonLab;
 }
 
 export interface JsonCommand {

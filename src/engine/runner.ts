@@ -31,7 +31,16 @@ export async function runLesson(lesson: Lesson, sb: Sandbox, opts: RunOptions): 
   const earned: Record<string, number> = { ...(opts.earned ?? {}) };
   const steps: StepResult[] = [];
   const missed: string[] = [];
-  const ctx = createContext(sb, { scope: lesson.id, options: opts.options, interactive: opts.mode === 'interactive', write: out });
+  if (lesson.lab && (!opts.lab || !sb.lab)) {
+    throw new Error(`lesson "${lesson.id}" runs on a ${lesson.lab.topology} lab: start it with withLabLesson (src/lab/lesson-session.ts)`);
+  }
+  const ctx = createContext(sb, {
+    scope: lesson.id,
+    options: opts.options,
+    interactive: opts.mode === 'interactive',
+    write: out,
+    lab: opts.lab,
+  });
   const exerciseNumbers = new Map<string, number>();
   lesson.steps.filter((s) => s.kind === 'exercise').forEach((s, i) => exerciseNumbers.set(s.id, i + 1));
 
@@ -65,7 +74,13 @@ export async function runLesson(lesson: Lesson, sb: Sandbox, opts: RunOptions): 
       await claimWritten(sb, lesson, rec.written);
       if (step.kind !== 'explain' && !result.skipped) {
         const touched = rec.touched.filter((k) => k !== sb.metaKey && k.startsWith(sb.ns));
-        const table = touched.length ? await keyTable(sb.admin, [...new Set(touched)]) : null;
+        // On a lab the node the table reads may be down (the lesson killed it): then there is no table.
+        const table = touched.length
+          ? await keyTable(sb.admin, [...new Set(touched)]).catch((err: unknown) => {
+              if (sb.lab) return null;
+              throw err;
+            })
+          : null;
         if (table && step.kind !== 'race') out(table);
       }
       if (step.kind === 'exercise') {

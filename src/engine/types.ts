@@ -1,5 +1,7 @@
 // What a lesson is: typed data (steps) plus small check functions. The engine names no lesson.
 import type { Redis } from 'ioredis';
+import type { Lab } from '../lab/lab.js';
+import type { Topology } from '../lab/topology.js';
 import type { RecordedCommand } from '../redis/recorder.js';
 import type { Sandbox } from '../redis/sandbox.js';
 import type { ProgressBar } from '../ui/progress-bar.js';
@@ -38,6 +40,20 @@ export interface LessonContext {
   history: RecordedCommand[];
   /** True when a person is at the keyboard (TTY, not --auto). */
   interactive: boolean;
+  /** A lab lesson's running topology (absent in other lessons). `redis` and `unrecorded` are on its first data node. */
+  lab?: LessonLab;
+}
+
+/** What a lab lesson's steps get: the topology, and connections to any of its nodes. */
+export interface LessonLab {
+  /** The running topology: its nodes, health, and the failures (kill, pause, resume, restart, cut, reconnect, diskBudget). */
+  readonly lab: Lab;
+  /** A recorded connection to a node (its commands print with the node's name); made once, reconnects after a restart. */
+  client(node: string): Promise<Redis>;
+  /** An unrecorded connection to a node, for checks and measurements; made once, reconnects after a restart. */
+  admin(node: string): Promise<Redis>;
+  /** The node the learner's commands go to now. */
+  readonly target: string;
 }
 
 export interface CheckResult {
@@ -108,7 +124,14 @@ export interface ExerciseStep extends StepBase {
   /** The task, shown as "Exercise N (P pts): task". */
   text: string;
   points: number;
-  /** Brings the server to the exercise's starting state (run unprinted before the prompt). */
+  /**
+   * A lab lesson: the node the learner's prompt starts on (default: the lab's first data node; `:node NAME` moves it).
+   */
+  node?: string;
+  /**
+   * Brings the server to the exercise's starting state (run unprinted before the prompt). In a lab lesson it must
+   * restore the topology too (roles, settings, nodes up): it runs again before each `wrong` attempt and on `:reset`.
+   */
   setup?: string[] | ((ctx: LessonContext) => Promise<void>);
   check: Check;
   /** Tier 1: a nudge; tier 2: the command's name and syntax. Tier 3 is the solution itself. */
@@ -142,4 +165,9 @@ export interface Lesson {
    */
   keys: string[];
   steps: Step[];
+  /**
+   * A lab lesson: it runs on this topology, started for the run on free ports and stopped after it, never on the
+   * server the learner configured.
+   */
+  lab?: { topology: Topology };
 }

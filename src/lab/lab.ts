@@ -1,6 +1,6 @@
 // A lab: one topology's redis-server processes under one temp dir, with the private server's guarantees: stopped by
 // stop(), on exit, on Ctrl-C / SIGTERM (shutdown.ts), and by a watchdog when the process that started it is SIGKILLed.
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,8 +13,10 @@ import { buildCluster, type ClusterCreate } from './cluster.js';
 import { LabError } from './lab-error.js';
 import { LabNode, type LabBuild, type NodeSpec } from './node-process.js';
 import { probeNodes, type NodeHealth } from './probe.js';
+import { adminCall, adminInfo } from './admin.js';
 import { buildReplication } from './replication.js';
 import { buildSentinel } from './sentinel.js';
+import { buildSingle } from './single.js';
 import type { NodeRole, Topology } from './topology.js';
 
 export interface LabOptions {
@@ -113,7 +115,8 @@ export class Lab {
     const lab = new Lab(topology, mkdtempSync(join(tmpdir(), 'redis-learn-lab-')), launch, opts);
     try {
       const b = lab.builder();
-      if (topology === 'replication') await buildReplication(b);
+      if (topology === 'single') await buildSingle(b);
+      else if (topology === 'replication') await buildReplication(b);
       else if (topology === 'sentinel') await buildSentinel(b);
       else lab.clusterCreatedWith = await buildCluster(b, opts.clusterCreate);
     } catch (err) {
@@ -171,6 +174,58 @@ export class Lab {
     } catch (err) {
       throw new LabError(`could not restart ${n.name}: ${errorMessage(err)}`, { cause: err });
     }
+  }
+
+  /**
+   * Cuts a replica off its primary, the way a network partition does: the replica is paused (SIGSTOP) and the primary
+   * drops its link (CLIENT KILL TYPE replica). Writes made meanwhile pile up in the primary's backlog only; reconnect()
+   * then shows a partial resync while the backlog still covers the gap, a full sync once it does not.
+   */
+  async cut(ref: NodeRef): Promise<void> {
+    const replica = this.node(ref);
+    const info = await adminInfo(replica.port, 'replication');
+    if (info.role !== 'slave') throw new LabError(`${replica.name} is not a replica: there is no link to cut`);
+    const primary = this.nodes.find((n) => n.port === Number(info.master_port));
+    if (!primary) throw new LabError(`${replica.name} replicates a server outside the lab`);
+    // The link's socket as the replica sees it (laddr of its master client) is the client address the primary lists.
+    const own = String(await adminCall(replica.port, ['CLIENT', 'LIST', 'TYPE', 'master']));
+    const local = /(?:^| )laddr=(\S+)/.exec(own)?.[1];
+    if (!local) throw new LabError(`${replica.name} has no replication link up to cut`);
+    await replica.pause();
+    const links = String(await adminCall(primary.port, ['CLIENT', 'LIST', 'TYPE', 'replica']));
+    for (const line of links.split('\n')) {
+      const id = /(?:^| )id=(\d+)/.exec(line)?.[1];
+      if (id && /(?:^| )addr=(\S+)/.exec(line)?.[1] === local) await adminCall(primary.port, ['CLIENT', 'KILL', 'ID', id]);
+    }
+  }
+
+  /** Ends a cut(): the replica runs again, finds its link gone and reconnects (PSYNC). */
+  async reconnect(ref: NodeRef): Promise<void> {
+    await this.resume(ref);
+  }
+
+  /**
+   * A disk budget for a node: files it (and its fork) writes may not grow past `bytes` (the soft RLIMIT_FSIZE, set
+   * with prlimit on the running process). A save that needs more is killed by SIGXFSZ: BGSAVE fails, and with save
+   * points set, writes answer MISCONF. `null` lifts the budget.
+   */
+  async diskBudget(ref: NodeRef, bytes: number | null): Promise<void> {
+    const n = this.node(ref);
+    if (n.pid === null) throw new LabError(`${n.name} is not running`);
+    const limit = bytes === null ? 'unlimited' : String(Math.max(1, Math.floor(bytes)));
+    await new Promise<void>((resolve, reject) =>
+      execFile('prlimit', ['--pid', String(n.pid), `--fsize=${limit}:`], (err, _out, stderr) => {
+        if (!err) return resolve();
+        const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+        reject(
+          new LabError(
+            missing
+              ? 'the disk budget needs prlimit (util-linux): sudo apt-get install -y util-linux'
+              : `could not set ${n.name}'s disk budget: ${String(stderr).trim() || errorMessage(err)}`,
+          ),
+        );
+      }),
+    );
   }
 
   /** Stops every process the lab started and removes its dir. Safe to call twice. */

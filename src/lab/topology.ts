@@ -1,6 +1,6 @@
 // The lab's vocabulary: the topologies, the node roles, and the timings each topology is started with.
 
-export const TOPOLOGIES = ['replication', 'sentinel', 'cluster'] as const;
+export const TOPOLOGIES = ['single', 'replication', 'sentinel', 'cluster'] as const;
 export type Topology = (typeof TOPOLOGIES)[number];
 
 export function isTopology(s: string): s is Topology {
@@ -45,6 +45,7 @@ export interface NodeAddress {
 
 /** What `lab up` starts, in a line. */
 export const TOPOLOGY_SUMMARY: Record<Topology, string> = {
+  single: 'one node of your own (persistence, security and observability drills)',
   replication: 'a primary and two replicas',
   sentinel: 'a primary, two replicas and three Sentinels (quorum 2)',
   cluster: 'six cluster nodes: three primaries with a replica each, 16384 slots',

@@ -11,8 +11,14 @@ import { leaderboardsLesson } from './leaderboards/index.js';
 import { locksLesson } from './locks/index.js';
 import { messagingLesson } from './messaging/index.js';
 import { probabilisticLesson } from './probabilistic/index.js';
+import { persistenceLesson } from './persistence/index.js';
+import { replicationLesson } from './replication/index.js';
+import { observabilityLesson } from './observability/index.js';
+import { sentinelLesson } from './sentinel/index.js';
+import { clusterLesson } from './cluster/index.js';
+import { securityLesson } from './security/index.js';
 
-/** The four core tracks first, then the pattern lessons by level (the catalogue and menu group by level). */
+/** The four core tracks first, then the pattern lessons, then the lab lessons (the catalogue and menu group by level). */
 export const LESSONS: Lesson[] = [
   simpleLesson,
   complexLesson,
@@ -25,6 +31,13 @@ export const LESSONS: Lesson[] = [
   locksLesson,
   messagingLesson,
   probabilisticLesson,
+  // The production lab: each runs on a topology of its own (src/lab), never on the configured server.
+  persistenceLesson,
+  replicationLesson,
+  observabilityLesson,
+  sentinelLesson,
+  clusterLesson,
+  securityLesson,
 ];
 
 export function findLesson(id: string): Lesson | undefined {

@@ -5,7 +5,7 @@ import { COMPOSE_LEARNER_PASSWORD, LEARNER_USER } from './learner-acl.js';
 import { findRedisServer, startPrivateServer, type PrivateServer } from './private-server.js';
 import { notPreparedMessage, selectedServer } from './servers.js';
 
-export type TargetKind = 'url' | 'compose' | 'private';
+export type TargetKind = 'url' | 'compose' | 'private' | 'lab';
 
 export interface RedisTarget {
   kind: TargetKind;
@@ -346,10 +346,12 @@ async function openLearner(target: RedisTarget, address: string, opts: ConnectOp
 /** The first line of every run: which server, its version, where keys live. */
 export function describeTarget(t: RedisTarget, namespace: string): string {
   const where =
-    t.kind === 'private'
-      ? `private server on ${t.host}:${t.port} (stopped when you quit)`
-      : t.kind === 'compose'
-        ? `docker-compose server on ${t.host}:${t.port} · RedisInsight at ${REDISINSIGHT_URL}`
-        : `${t.displayUrl}`;
+    t.kind === 'lab'
+      ? `lab node on ${t.host}:${t.port} (started for this lesson)`
+      : t.kind === 'private'
+        ? `private server on ${t.host}:${t.port} (stopped when you quit)`
+        : t.kind === 'compose'
+          ? `docker-compose server on ${t.host}:${t.port} · RedisInsight at ${REDISINSIGHT_URL}`
+          : `${t.displayUrl}`;
   return `${t.product} · ${where} · keys live under ${namespace}`;
 }

@@ -6,6 +6,7 @@
 // with their timeout read the way Redis reads it. On the private server the rest runs, risky commands after a
 // confirmation.
 import type { Redis } from 'ioredis';
+import { reachesOutsideLab } from '../lab/reach.js';
 import { errorMessage } from '../errors.js';
 import { lookup, type CommandSpec, type CommandTable } from './capabilities.js';
 import { findDangerous } from './dangerous-commands.js';
@@ -33,6 +34,11 @@ export interface JudgeContext {
   shared: boolean;
   /** Whether the server knows COMMAND GETKEYSANDFLAGS (Redis 7.0+, Valkey). */
   keyFlags: boolean;
+  /**
+   * A lab lesson's node: the ports of every node of the lab. The whole lab is the learner's, so the namespace and the
+   * confirmations do not apply; what still does: nothing reaches a server outside the lab, nothing breaks the prompt.
+   */
+  labPorts?: ReadonlySet<number>;
 }
 
 /**
@@ -168,6 +174,7 @@ export async function judge(ctx: JudgeContext, args: readonly string[]): Promise
   const spec = lookup(ctx.table, args);
   const what = label(args, top);
   const danger = findDangerous(args);
+  if (ctx.labPorts) return judgeOnLab(ctx.labPorts, args, what, danger);
   if (danger?.policy === 'refuse') return { ok: false, reason: `${what} is refused here: it ${danger.reason}` };
 
   // An unknown command, or a known one with the wrong number of arguments, is rejected by Redis before it runs:
@@ -204,6 +211,30 @@ export async function judge(ctx: JudgeContext, args: readonly string[]): Promise
   const extra = extraChecks(ctx, args, what);
   if (extra) return { ok: false, reason: extra };
   return { ok: true, keys, blocking: isBlocking(args), confirm };
+}
+
+/** Commands the table refuses everywhere that a lab node may run: they change only the lab (reachesOutsideLab guards its edges). */
+const LAB_ALLOWED = new Set(['REPLICAOF', 'SLAVEOF', 'FAILOVER', 'MIGRATE', 'CONFIG REWRITE', 'MOVE', 'SWAPDB']);
+
+/** Why a lab lesson's own nodes still refuse SHUTDOWN: the lesson stops, kills and restarts nodes itself. */
+const LAB_SHUTDOWN = 'SHUTDOWN is refused here: the lesson stops and restarts its nodes itself (the failure steps kill them for you)';
+
+function judgeOnLab(
+  ports: ReadonlySet<number>,
+  args: readonly string[],
+  what: string,
+  danger: ReturnType<typeof findDangerous>,
+): Judgement {
+  const name = String(args[0]).toUpperCase();
+  if (name === 'SHUTDOWN') return { ok: false, reason: LAB_SHUTDOWN };
+  if (danger?.policy === 'refuse' && !LAB_ALLOWED.has(danger.sub ? `${danger.command} ${danger.sub}` : danger.command)) {
+    return { ok: false, reason: `${what} is refused here: it ${danger.reason}` };
+  }
+  const outside = reachesOutsideLab(args, ports);
+  if (outside) return { ok: false, reason: `${outside}: refused` };
+  const forever = blocksTooLong(args);
+  if (forever) return { ok: false, reason: forever };
+  return { ok: true, keys: [], blocking: isBlocking(args) };
 }
 
 /** What the server's key list cannot tell: patterns and channels that name keys or reach other people. */

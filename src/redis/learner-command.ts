@@ -49,6 +49,8 @@ interface LearnerState {
    * EXEC) would no longer hold.
    */
   watching: boolean;
+  /** In a lab lesson: the node the learner's MULTI or WATCH is open on (endLearnerTurn tidies it there). */
+  labNode?: string;
 }
 
 const states = new WeakMap<Sandbox, LearnerState>();
@@ -103,6 +105,7 @@ export async function runLearnerCommand(sb: Sandbox, input: string | readonly st
     if (!yes) return { status: 'refused', reason: `not run: ${verdict.confirm}` };
   }
   try {
+    if (sb.lab) return await executeOnLab(sb, args);
     return await execute(sb, args, verdict, opts.scope);
   } catch (err) {
     if (isConnectionLoss(err)) throw new ConnectionError('lost the connection to Redis');
@@ -118,6 +121,21 @@ export function inLearnerTransaction(sb: Sandbox): boolean {
 /** Leaves the learner connection clean after an exercise or question: no held MULTI, nothing watched. */
 export async function endLearnerTurn(sb: Sandbox): Promise<void> {
   const s = state(sb);
+  if (sb.lab) {
+    const node = s.labNode;
+    const open = s.held !== null;
+    s.held = null;
+    s.dirty = false;
+    s.watching = false;
+    s.labNode = undefined;
+    if (node === undefined) return;
+    const conn = await sb.lab.learnerConnection(node);
+    await sb.recorder.unrecorded(async () => {
+      if (open) await conn.call('DISCARD').catch(() => undefined);
+      await conn.call('UNWATCH').catch(() => undefined);
+    });
+    return;
+  }
   s.held = null;
   s.dirty = false;
   s.watching = false;
@@ -199,6 +217,34 @@ async function execute(sb: Sandbox, args: string[], verdict: Extract<Judgement, 
   return atomically(sb, [{ args, keys }], scope, false);
 }
 
+/**
+ * A lab node is the learner's own, made for this lesson and removed after it: the command goes as typed to the node
+ * the learner is on, MULTI and WATCH included (Redis itself queues and watches). A node that is down or paused
+ * answers with an error line, not the end of the lesson.
+ */
+async function executeOnLab(sb: Sandbox, args: string[]): Promise<LearnerResult> {
+  const lab = sb.lab!;
+  const s = state(sb);
+  const name = args[0]!.toUpperCase();
+  const node = s.held !== null || s.watching ? (s.labNode ?? lab.target) : lab.target;
+  const conn = await lab.learnerConnection(node);
+  const res = await plain(sb, args, conn, true);
+  if (res.status !== 'ran') return res;
+  const failed = Boolean(res.record.error);
+  if (name === 'MULTI' && !failed) {
+    s.held = [];
+    s.labNode = node;
+  } else if ((name === 'EXEC' || name === 'DISCARD') && s.held !== null) {
+    s.held = null;
+    s.watching = false;
+  } else if (name === 'WATCH' && !failed) {
+    s.watching = true;
+    s.labNode = node;
+  } else if (name === 'UNWATCH') s.watching = false;
+  if (s.held === null && !s.watching) s.labNode = undefined;
+  return res;
+}
+
 function knownAndWellFormed(sb: Sandbox, args: readonly string[]): boolean {
   const spec = sb.table.get(String(args[0]).toLowerCase());
   if (!spec) return false;
@@ -209,18 +255,35 @@ function refusedForeign(key: string): LearnerResult {
   return { status: 'refused', reason: `${key} already existed and was not created by redis-learn: it is left alone` };
 }
 
-/** Sends the command alone, recorded. */
-async function plain(sb: Sandbox, args: readonly string[]): Promise<LearnerResult> {
+/**
+ * Sends the command alone, recorded. `tolerateLoss`: a lost or refused connection becomes the command's error (a lab
+ * node the lesson killed) instead of ending the run.
+ */
+async function plain(sb: Sandbox, args: readonly string[], conn: Redis = sb.learner, tolerateLoss = false): Promise<LearnerResult> {
   let rec: RecordedCommand | undefined;
   const off = sb.recorder.onCommand((c) => {
     rec ??= c;
   });
+  let lost: string | undefined;
   try {
-    await sb.learner.call(String(args[0]), ...args.slice(1)).catch((err: unknown) => {
-      if (isConnectionLoss(err)) throw err;
+    await conn.call(String(args[0]), ...args.slice(1)).catch((err: unknown) => {
+      if (!isConnectionLoss(err) && !/timed out|isn't writeable|ECONNREFUSED|max retries per request/i.test(errorMessage(err))) return;
+      if (!tolerateLoss) throw err;
+      lost = errorMessage(err);
     });
   } finally {
     off();
+  }
+  if (lost !== undefined) {
+    const why = `the node did not answer (${lost.split('\n')[0]}): it is down or paused`;
+    if (rec) {
+      // The recorder saw ioredis's own wording: the learner reads what it means.
+      rec.error = why;
+      rec.reply = new Error(why);
+    } else {
+      rec = synthetic(args, null, [], why);
+      sb.recorder.record(rec);
+    }
   }
   return { status: 'ran', record: rec ?? synthetic(args, null) };
 }

@@ -13,6 +13,8 @@ export interface RecordedCommand {
   ms: number;
   keys: string[];
   write: boolean;
+  /** The lab node it ran on, in a lab lesson with several nodes (shown before the command). */
+  node?: string;
 }
 
 interface IoredisCommand {
@@ -43,8 +45,8 @@ export class Recorder {
 
   constructor(readonly table: CommandTable) {}
 
-  /** Routes every command of this client through the recorder (pipelines and MULTI included). */
-  attach(client: Redis): void {
+  /** Routes every command of this client through the recorder (pipelines and MULTI included); `node` labels them. */
+  attach(client: Redis, node?: string): void {
     const target = client as unknown as { sendCommand: (cmd: IoredisCommand, ...rest: unknown[]) => unknown };
     const original = target.sendCommand.bind(client);
     target.sendCommand = (cmd: IoredisCommand, ...rest: unknown[]) => {
@@ -68,6 +70,7 @@ export class Recorder {
             ms,
             keys: extractKeys(this.table, args),
             write: isWrite(this.table, args),
+            ...(node === undefined ? {} : { node }),
           });
         };
         cmd.promise.then(

@@ -5,6 +5,7 @@ import { commandTable, extractKeys, isWrite, versionAtLeast, type CommandTable }
 import type { Connection, RedisTarget } from './connect.js';
 import { RESERVED_MARK, type JudgeContext } from './judge.js';
 import { Ownership } from './ownership.js';
+import type { LabLink } from './lab-link.js';
 import { Recorder, type RecordedCommand } from './recorder.js';
 import { globEscape, scanAll } from './scan.js';
 
@@ -47,18 +48,26 @@ export class Sandbox {
     readonly admin: Redis,
     readonly table: CommandTable,
     readonly ns: string,
+    /**
+     * Set for a lab lesson: the server is a lab node redis-learn started for this run and removes after it, so the
+     * whole server is the learner's (no ownership bookkeeping, no namespace fence); only the lab's edges are guarded.
+     */
+    readonly lab: LabLink | null = null,
   ) {
     this.recorder = new Recorder(table);
-    this.recorder.attach(client);
-    if (learner !== client) this.recorder.attach(learner);
+    // In a lab of several nodes every command line names its node.
+    const node = lab && lab.names.length > 1 ? lab.home : undefined;
+    this.recorder.attach(client, node);
+    if (learner !== client) this.recorder.attach(learner, node);
     this.ownership = new Ownership(admin, ns);
   }
 
-  static async open(conn: Connection, namespace = DEFAULT_NAMESPACE): Promise<Sandbox> {
+  static async open(conn: Connection, namespace = DEFAULT_NAMESPACE, lab: LabLink | null = null): Promise<Sandbox> {
     validateNamespace(namespace);
     const admin = await conn.newClient();
     const table = await commandTable(admin);
-    const sb = new Sandbox(conn, conn.client, conn.learnerClient, admin, table, namespace);
+    const sb = new Sandbox(conn, conn.client, conn.learnerClient, admin, table, namespace, lab);
+    if (lab) return sb;
     for (const key of [sb.metaKey, sb.ownership.expiresKey]) {
       const type = await admin.type(key);
       if (type !== 'none' && type !== 'hash') {
@@ -104,6 +113,7 @@ export class Sandbox {
       ns: this.ns,
       shared: !this.target.private,
       keyFlags: versionAtLeast(this.target.version, '7.0'),
+      labPorts: this.lab?.ports,
     };
   }
 
@@ -113,7 +123,9 @@ export class Sandbox {
 
   /** Replaces {ns} in lesson text and commands with the namespace. */
   expand(text: string): string {
-    return text.replaceAll('{ns}', this.ns);
+    const out = text.replaceAll('{ns}', this.ns);
+    if (!this.lab || !out.includes('{')) return out;
+    return out.replace(/\{((?:port|id|bus):[a-z0-9-]+)\}/g, (m, name: string) => this.lab!.vars.get(name) ?? m);
   }
 
   /**
@@ -121,6 +133,7 @@ export class Sandbox {
    * claims nothing for them, when some exist and are not the tool's. A claim whose key is never created is dropped.
    */
   async claim(scope: string, keys: readonly string[]): Promise<void> {
+    if (this.lab) return;
     await this.ownership.claimAbsent(scope, keys);
   }
 
@@ -136,6 +149,8 @@ export class Sandbox {
 
   /** Existing keys matching namespace+pattern, with the scope that created each (null: not redis-learn's). */
   async owners(patterns: readonly string[]): Promise<Map<string, string | null>> {
+    // A lab starts empty and is removed after the lesson: nothing on it belongs to anyone else.
+    if (this.lab) return new Map();
     const keys = new Set<string>();
     for (const pattern of patterns) {
       const full = this.ns + pattern;
@@ -153,6 +168,7 @@ export class Sandbox {
 
   /** Removes these keys, if they are still the tool's, and forgets them. */
   async removeOwned(keys: readonly string[]): Promise<void> {
+    if (this.lab) return;
     await this.ownership.removeOwned(keys);
   }
 
@@ -175,7 +191,7 @@ export class Sandbox {
    */
   async exec(args: readonly string[], scope: string): Promise<RecordedCommand> {
     const keys = extractKeys(this.table, args);
-    const write = isWrite(this.table, args) && keys.length > 0;
+    const write = isWrite(this.table, args) && keys.length > 0 && !this.lab;
     const name = String(args[0]).toUpperCase();
     if (write) await this.claim(scope, keys);
     // Inside the tool's own MULTI the writes happen at EXEC: their claims are brought up to date then.
@@ -196,13 +212,14 @@ export class Sandbox {
     if (name === 'EXEC' || name === 'DISCARD') {
       const pending = this.queuedWrites ?? [];
       this.queuedWrites = null;
-      await this.ownership.afterWrite(scope, pending, []);
+      if (!this.lab) await this.ownership.afterWrite(scope, pending, []);
     } else if (write && !queued) await this.ownership.afterWrite(scope, keys, []);
     return rec ?? { command: args.join(' '), args: [...args], reply: null, ms: 0, keys, write: false };
   }
 
   /** Removes the keys this scope created (all scopes when none is given); returns how many existed. */
   async reset(scope?: string): Promise<number> {
+    if (this.lab) return 0;
     return this.ownership.removeScope(scope);
   }
 
