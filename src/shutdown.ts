@@ -61,13 +61,21 @@ const SIGNALS: [NodeJS.Signals, number, string][] = [
   ['SIGHUP', 129, 'terminated'],
 ];
 
+/** What the line printed on a signal says after "interrupted:": what this command does while it ends. */
+let signalWords = 'progress saved, cleaning up';
+
+/** Sets what a signal's line says (e.g. `lab up`: "stopping every node of the lab"). */
+export function sayOnSignal(words: string): void {
+  signalWords = words;
+}
+
 /** Ctrl-C, SIGTERM and SIGHUP end the run through endRun; a second signal exits at once. Installed by main() first. */
 export function hookSignals(): void {
   if (hooked) return;
   hooked = true;
   for (const [signal, exitCode, word] of SIGNALS) {
     process.on(signal, () => {
-      if (!endRun(exitCode, `\n${word}: progress saved, cleaning up\n`, { interrupt: true })) process.exit(code ?? exitCode);
+      if (!endRun(exitCode, `\n${word}: ${signalWords}\n`, { interrupt: true })) process.exit(code ?? exitCode);
     });
   }
 }

@@ -22,6 +22,21 @@ const chained: Check = async (ctx) => {
   };
 };
 
+/** Both replicas replicate the primary again, links up. */
+async function bothOnPrimary(ctx: Parameters<Check>[0]): Promise<void> {
+  const lab = ctx.lab!.lab;
+  const p = lab.node('primary');
+  for (const name of ['replica-1', 'replica-2']) {
+    const r = await ctx.lab!.admin(name);
+    await r.call('REPLICAOF', p.host, String(p.port));
+  }
+  for (let i = 0; i < 100; i++) {
+    const infos = await Promise.all(['replica-1', 'replica-2'].map((n) => adminInfo(lab.node(n).port, 'replication')));
+    if (infos.every((x) => x.master_link_status === 'up' && Number(x.master_port) === p.port)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 const lesson: Lesson = {
   id: 'lab-engine',
   title: 'Lab engine',
@@ -65,6 +80,26 @@ const lesson: Lesson = {
       solution: ['REPLICAOF 127.0.0.1 {port:replica-1}'],
       wrong: [['REPLICAOF NO ONE']],
     },
+    {
+      id: 'two-nodes',
+      kind: 'exercise',
+      title: 'from the primary',
+      text: 'Starting on the primary, make replica-2 replicate from replica-1.',
+      points: 1,
+      setup: bothOnPrimary,
+      check: async (ctx) => {
+        for (let i = 0; i < 60; i++) {
+          const r = await chained(ctx);
+          if (r.pass) return r;
+          await new Promise((res) => setTimeout(res, 50));
+        }
+        return chained(ctx);
+      },
+      hints: [':node moves the prompt', 'REPLICAOF host port'],
+      // A solution moves the prompt as a learner would.
+      solution: [':node replica-2', 'REPLICAOF 127.0.0.1 {port:replica-1}'],
+      wrong: [[':node replica-1', 'REPLICAOF 127.0.0.1 {port:replica-2}']],
+    },
   ],
 };
 
@@ -103,6 +138,9 @@ describe('a lab lesson', () => {
     expect(ex.wrongAttempts?.map((w) => w.passed)).toEqual([false]);
     expect(ex.passed).toBe(true);
     expect(result.score).toBe(result.maxScore);
+    const two = result.steps.find((s) => s.id === 'two-nodes')!;
+    expect([two.passedBeforeSolution, two.wrongAttempts?.[0]?.passed, two.passed]).toEqual([false, false, true]);
+    expect(text).toMatch(/:node replica-2 {2}\(your commands now go to replica-2\)/);
     // The learner's REPLICAOF went to replica-2, not to the primary.
     const primary = await adminInfo(session.lab.node('primary').port, 'replication');
     expect(primary.role).toBe('master');

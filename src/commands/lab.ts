@@ -150,8 +150,9 @@ async function dropStale(rec: LabRecord): Promise<void> {
 export async function labUpCommand(topology: Topology, opts: LabUpOptions): Promise<void> {
   const { startLab, LabError, TOPOLOGY_SUMMARY } = await import('../lab/index.js');
   const { claimLabState, labStatePath, readLabRecords, removeLabState, writeLabState, LAB_STATE_VERSION } = await import('../lab/state.js');
-  const { onShutdown } = await import('../shutdown.js');
+  const { onShutdown, sayOnSignal } = await import('../shutdown.js');
   const { c, sym } = await import('../ui/theme.js');
+  sayOnSignal('stopping every node of the lab');
   const { emitJson } = await import('./output.js');
 
   const startedAt = new Date().toISOString();

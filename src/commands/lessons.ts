@@ -24,6 +24,8 @@ export interface CatalogueEntry {
   bestScore: number;
   maxScore: number;
   currentStep: number;
+  /** A lab lesson: the topology it starts for itself (null: it runs on the configured server). */
+  lab: string | null;
 }
 
 /** Every lesson by level (Beginner first); within a level the registry's order: the core track, then the patterns. */
@@ -43,6 +45,7 @@ export function catalogue(p: Progress): CatalogueEntry[] {
       bestScore: lp?.bestScore ?? 0,
       maxScore: maxScore(l),
       currentStep: lp?.currentStep ?? 0,
+      lab: l.lab?.topology ?? null,
     };
   });
 }
@@ -76,4 +79,10 @@ export function lessonsCommand(opts: LessonsOptions, _g: GlobalOptions): void {
     )}\n`,
   );
   process.stdout.write(c.dim('Start one with: redis-learn lesson <id>\n'));
+  const labs = list.filter((e) => e.lab).map((e) => e.id);
+  if (labs.length) {
+    process.stdout.write(
+      c.dim(`${labs.join(', ')} run on a lab of their own (replicas, Sentinels, a cluster), started and stopped by the lesson\n`),
+    );
+  }
 }

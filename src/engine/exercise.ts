@@ -33,6 +33,18 @@ export interface ExerciseRunOptions {
   redo?: string;
 }
 
+/**
+ * In a lab lesson a solution or wrong attempt may move the prompt as the learner would, with a `:node NAME` line
+ * (one exercise can then use two nodes). True when `line` was such a move.
+ */
+function movedNode(sb: Sandbox, line: string): boolean {
+  const m = /^:node\s+(\S+)\s*$/.exec(line.trim());
+  if (!m || !sb.lab) return false;
+  if (!sb.lab.names.includes(m[1]!)) throw new Error(`no node "${m[1]}" in this lab (${sb.lab.names.join(', ')})`);
+  sb.lab.target = m[1]!;
+  return true;
+}
+
 /** Brings the server to the exercise's starting state, unprinted. */
 export async function applySetup(step: ExerciseStep, o: { sb: Sandbox; ctx: LessonContext; scope: string }): Promise<void> {
   if (!step.setup) return;
@@ -56,6 +68,7 @@ export async function attemptExercise(
   await applySetup(step, o);
   await before?.();
   for (const line of lines) {
+    if (movedNode(o.sb, line)) continue;
     const r = await runLearnerCommand(o.sb, o.sb.expand(line), { scope: o.scope, confirm: () => Promise.resolve(true) });
     if (r.status === 'ran') o.ctx.history.push(r.record);
   }
@@ -77,6 +90,7 @@ export async function runExercise(step: ExerciseStep, opts: ExerciseRunOptions):
   print(renderMarkdown(`**Exercise ${opts.number}** (${pts(step.points)}): ${sb.expand(step.text)}`));
   // An exercise whose own solution this server refuses cannot be done here: say so, and do not count it.
   for (const line of step.solution) {
+    if (lab && /^:node\s/.test(line.trim())) continue;
     const j = await judgeLine(sb, sb.expand(line));
     if (!j.ok) {
       result.passed = false;
@@ -126,10 +140,12 @@ export async function runExercise(step: ExerciseStep, opts: ExerciseRunOptions):
       const before = lab ? null : await snapshotNamespace(sb);
       if (lab) lab.target = step.node ?? lab.home;
       sctx.history.length = 0;
-      for (const line of attempt)
+      for (const line of attempt) {
+        if (movedNode(sb, line)) continue;
         await runLearnerCommand(sb, sb.expand(line), { scope, confirm: () => Promise.resolve(true) }).then((r) => {
           if (r.status === 'ran') sctx.history.push(r.record);
         });
+      }
       const r = await step.check(sctx);
       await tidy();
       result.wrongAttempts.push({ attempt: attempt.map((l) => sb.expand(l)), passed: r.pass, actual: r.actual });
@@ -143,6 +159,10 @@ export async function runExercise(step: ExerciseStep, opts: ExerciseRunOptions):
   if (mode === 'auto') {
     if (lab) lab.target = step.node ?? lab.home;
     for (const line of step.solution) {
+      if (movedNode(sb, line)) {
+        print(c.dim(`  ${line.trim()}  (your commands now go to ${lab!.target})`));
+        continue;
+      }
       const sent = await send(tokenize(sb.expand(line)));
       if (sent) print(commandLine(sent.rec, `  redis-learn ${sym.arrow} `));
       if (sent?.note) print(c.dim(`  ${sent.note}`));

@@ -68,7 +68,7 @@ while [ -n "$pids" ] && [ $i -lt 20 ]; do
   for p in $pids; do running "$p" && alive="$alive $p"; done
   pids=$alive; i=$((i+1))
 done
-for p in $pids; do kill -KILL "$p" 2>/dev/null; done
+for p in $pids; do kill -KILL "-$p" 2>/dev/null || kill -KILL "$p" 2>/dev/null; done
 rm -rf "$dir"
 `;
 
@@ -207,7 +207,8 @@ export class Lab {
   /**
    * A disk budget for a node: files it (and its fork) writes may not grow past `bytes` (the soft RLIMIT_FSIZE, set
    * with prlimit on the running process). A save that needs more is killed by SIGXFSZ: BGSAVE fails, and with save
-   * points set, writes answer MISCONF. `null` lifts the budget.
+   * points set, writes answer MISCONF. `null` lifts the budget. The limit holds for every file the node writes, its
+   * own log included: a budget below the log's size (plus what it will log) kills the node itself at its next line.
    */
   async diskBudget(ref: NodeRef, bytes: number | null): Promise<void> {
     const n = this.node(ref);

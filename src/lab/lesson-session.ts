@@ -6,7 +6,6 @@ import { errorMessage } from '../errors.js';
 import type { Connection, RedisTarget } from '../redis/connect.js';
 import type { LabLink } from '../redis/lab-link.js';
 import { DEFAULT_NAMESPACE, Sandbox } from '../redis/sandbox.js';
-import { hookSignals } from '../shutdown.js';
 import { adminCall } from './admin.js';
 import { startLab, type Lab } from './lab.js';
 import { TOPOLOGY_SUMMARY, type Topology } from './topology.js';
@@ -43,6 +42,9 @@ function nodeOptions(port: number): RedisOptions {
     enableReadyCheck: false,
     showFriendlyErrorStack: false,
     protocol: 2,
+    // ioredis would send CLIENT SETINFO on every reconnect (after the lesson restarts a node): Redis 7.0 answers it
+    // with an error the transcript would show as if the lesson had typed it.
+    disableClientInfo: true,
   };
 }
 
@@ -57,7 +59,6 @@ async function connectNode(port: number): Promise<Redis> {
 
 /** Starts `topology` and opens the sandbox on its first data node. */
 export async function openLabLesson(topology: Topology, opts: LabLessonOptions = {}): Promise<LabLessonSession> {
-  hookSignals();
   const lab = await startLab(topology, {
     onProgress: opts.onProgress,
     onNodeExit: (node, how) => opts.onNodeExit?.(node.name, how),

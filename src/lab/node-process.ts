@@ -206,9 +206,21 @@ export class LabNode implements NodeAddress {
     }
   }
 
-  /** Sends a signal to its process (no-op when it is not running). */
+  /**
+   * Sends a signal to its process (no-op when it is not running). SIGKILL goes to its whole process group (it was
+   * started detached, so the group is its own): a save or rewrite child it forked dies with it instead of living on,
+   * orphaned, and renaming its temp file over the dump after the node is gone.
+   */
   signal(sig: NodeJS.Signals): void {
     if (!this.child || this.pid === null) return;
+    if (sig === 'SIGKILL') {
+      try {
+        process.kill(-this.pid, sig);
+        return;
+      } catch {
+        /* no group of its own: the process alone */
+      }
+    }
     try {
       process.kill(this.pid, sig);
     } catch {

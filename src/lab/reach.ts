@@ -31,7 +31,12 @@ export function reachesOutsideLab(args: readonly string[], labPorts: ReadonlySet
     return `${name} ${args[1]} ${args[2]} would copy another server's data into the lab: only the lab's own nodes (or NO ONE)`;
   if (name === 'CLUSTER' && sub === 'MEET' && !inLab(args[2], args[3]))
     return `CLUSTER MEET ${args[2]} ${args[3]} would join a server outside the lab`;
-  if (name === 'SENTINEL' && (sub === 'MONITOR' || sub === 'SET')) return `SENTINEL ${sub} is left to the lab's own configuration`;
+  // A Sentinel told to monitor a server would reconfigure it (REPLICAOF, CONFIG REWRITE) on a failover.
+  if (name === 'SENTINEL' && sub === 'MONITOR' && !inLab(args[3], args[4]))
+    return `SENTINEL MONITOR ${args[3]} ${args[4]} would let the lab's Sentinels reconfigure a server outside the lab`;
+  // Scripts a Sentinel runs on events are programs on this machine, not lab state.
+  if (name === 'SENTINEL' && sub === 'SET' && args.slice(3).some((a) => /script/i.test(a)))
+    return 'SENTINEL SET … notification-script / client-reconfig-script would run programs on this machine';
   if (name === 'CONFIG' && sub === 'SET') {
     // Redis 7 protects these already (enable-protected-configs); said here too, for any server build.
     for (let i = 2; i < args.length; i += 2) {
