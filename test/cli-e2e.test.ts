@@ -174,7 +174,13 @@ describe('lessons', () => {
       'Advanced:locks',
       'Advanced:messaging',
       'Advanced:probabilistic',
+      'Advanced:persistence',
+      'Advanced:replication',
+      'Advanced:observability',
       'Expert:ecommerce',
+      'Expert:sentinel',
+      'Expert:cluster',
+      'Expert:security',
     ]);
   });
 

@@ -18,9 +18,9 @@ afterAll(() => {
   redis.disconnect();
 });
 
-/** The node ports a lab lesson's header lists: "nodes on 127.0.0.1: primary :33669, replica-1 :42791, …". */
+/** The node ports a lab lesson's header lists: "on 127.0.0.1: primary :33669 · replica-1 :42791 · … (stopped …". */
 function headerPorts(text: string): number[] {
-  const line = /nodes on 127\.0\.0\.1: (.*) ·/.exec(text)?.[1] ?? '';
+  const line = /on 127\.0\.0\.1: ([\s\S]*?)\(stopped/.exec(text)?.[1] ?? '';
   return [...line.matchAll(/:(\d+)/g)].map((m) => Number(m[1]));
 }
 

@@ -57,12 +57,13 @@ afterAll(async () => {
     await labExit;
     clearTimeout(t);
   }
-  // The lab's nodes are gone (the suite's own server, running before, stays).
+  // The lab's nodes are gone. Other test files start servers of their own meanwhile: only this lab's ports count.
+  const ours = () => pgrepRedis().filter((p) => !before.includes(p) && nodes.some((n) => p.includes(`127.0.0.1:${n.port} `)));
   for (let i = 0; i < 50; i++) {
-    if (pgrepRedis().every((p) => before.includes(p))) break;
+    if (ours().length === 0) break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  expect(pgrepRedis().filter((p) => !before.includes(p))).toEqual([]);
+  expect(ours()).toEqual([]);
 }, 30_000);
 
 const repl = (lines: string[]) => runCli(['repl', '--lab', 'cluster'], { env, input: `${lines.join('\n')}\n`, timeoutMs: 30_000 });

@@ -5,7 +5,8 @@ import { LEVELS } from '../engine/types.js';
 import { lessonStatus, loadProgress, type Progress } from '../progress/store.js';
 import type { GlobalOptions } from '../session.js';
 import { renderTable, type ColumnSpec } from '../ui/table.js';
-import { c } from '../ui/theme.js';
+import { c, terminalWidth } from '../ui/theme.js';
+import { wrap } from '../engine/render.js';
 import { emitJson, printWarnings } from './output.js';
 
 export interface LessonsOptions {
@@ -81,8 +82,7 @@ export function lessonsCommand(opts: LessonsOptions, _g: GlobalOptions): void {
   process.stdout.write(c.dim('Start one with: redis-learn lesson <id>\n'));
   const labs = list.filter((e) => e.lab).map((e) => e.id);
   if (labs.length) {
-    process.stdout.write(
-      c.dim(`${labs.join(', ')} run on a lab of their own (replicas, Sentinels, a cluster), started and stopped by the lesson\n`),
-    );
+    const text = `${labs.join(', ')} run on a lab of their own (replicas, Sentinels, a cluster), started and stopped by the lesson`;
+    process.stdout.write(`${c.dim(wrap(text, Math.min(terminalWidth(), 100)))}\n`);
   }
 }

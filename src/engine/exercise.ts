@@ -5,7 +5,7 @@ import type { RecordedCommand } from '../redis/recorder.js';
 import type { Sandbox } from '../redis/sandbox.js';
 import { tokenize } from '../redis/tokenize.js';
 import type { LineReader } from '../ui/line-reader.js';
-import { c, sym } from '../ui/theme.js';
+import { c, eraseTypedLine, sym } from '../ui/theme.js';
 import type { OwnedContext } from './context.js';
 import { EndOfInput, META_HELP, indented, pointsAfterHints, pts } from './feedback.js';
 import { renderMarkdown } from './markdown.js';
@@ -259,7 +259,7 @@ export async function runExercise(step: ExerciseStep, opts: ExerciseRunOptions):
     if (!sent) continue;
     // On a terminal, rewrite the typed line as the full transcript line (command, reply, time), as redis-cli users expect
     // (not after a confirmation question: the line above is then its answer).
-    if (opts.input.tty && !sent.asked) process.stdout.write('\x1b[1A\r\x1b[2K');
+    if (opts.input.tty && !sent.asked) eraseTypedLine(prompt, line);
     print(commandLine(sent.rec, `redis-learn ${sym.arrow} `, { commands: sb.table }));
     if (sent.note) print(c.dim(`  ${sent.note}`));
     if (inLearnerTransaction(sb)) continue;

@@ -7,7 +7,7 @@ import type { RecordedCommand } from '../redis/recorder.js';
 import type { Sandbox } from '../redis/sandbox.js';
 import { tokenize } from '../redis/tokenize.js';
 import { printLine } from '../ui/progress-bar.js';
-import { c, sym } from '../ui/theme.js';
+import { c, eraseTypedLine, sym } from '../ui/theme.js';
 import { createContext, type OwnedContext } from './context.js';
 import { runExercise } from './exercise.js';
 import { EndOfInput, pts } from './feedback.js';
@@ -124,7 +124,8 @@ export async function runLesson(lesson: Lesson, sb: Sandbox, opts: RunOptions): 
   async function pause(): Promise<boolean> {
     for (;;) {
       const tx = inLearnerTransaction(sb) ? '(TX) ' : '';
-      const line = await opts.input?.next(c.dim(`  ↵ next · q quit · or type a command ${tx}› `));
+      const prompt = c.dim(`  ↵ next · q quit · or type a command ${tx}› `);
+      const line = await opts.input?.next(prompt);
       if (line === null || line === undefined || /^\s*(q|quit|exit|:q|:quit)\s*$/i.test(line)) {
         await endLearnerTurn(sb);
         return false;
@@ -150,7 +151,7 @@ export async function runLesson(lesson: Lesson, sb: Sandbox, opts: RunOptions): 
       if (res.status === 'refused') out(`  ${c.yellow(sym.fail)} ${safeText(res.reason)}`);
       else {
         // On a terminal the typed line becomes the transcript line (command, reply, time), as in exercises.
-        if (opts.input?.tty && !asked) process.stdout.write('\x1b[1A\r\x1b[2K');
+        if (opts.input?.tty && !asked) eraseTypedLine(prompt, line);
         out(commandLine(res.record, '  › ', { commands: sb.table }));
         if (res.note) out(c.dim(`  ${res.note}`));
       }

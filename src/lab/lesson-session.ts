@@ -6,6 +6,8 @@ import { errorMessage } from '../errors.js';
 import type { Connection, RedisTarget } from '../redis/connect.js';
 import type { LabLink } from '../redis/lab-link.js';
 import { DEFAULT_NAMESPACE, Sandbox } from '../redis/sandbox.js';
+import { wrap } from '../engine/render.js';
+import { terminalWidth } from '../ui/theme.js';
 import { adminCall } from './admin.js';
 import { startLab, type Lab } from './lab.js';
 import { TOPOLOGY_SUMMARY, type Topology } from './topology.js';
@@ -169,18 +171,27 @@ export async function openLabLesson(topology: Topology, opts: LabLessonOptions =
   }
 }
 
-/** The lines a lab lesson starts with: what runs where, and that the configured server is left alone. */
+/** The lines a lab lesson starts with: what runs where, and that the configured server is left alone (wrapped). */
 export function labHeader(session: LabLessonSession, topology: Topology, configured: string | null): string[] {
   const { lab, sb } = session;
-  const nodes = lab.nodes.map((n) => `${n.name} :${n.port}`).join(', ');
-  const lines = [
-    `${sb.target.product} · ${topology} lab started for this lesson (${TOPOLOGY_SUMMARY[topology]}), up in ${(lab.upMs / 1000).toFixed(1)} s`,
-    `  nodes on 127.0.0.1: ${nodes} · stopped when the lesson ends`,
-    configured
-      ? `  this lesson runs on its own nodes: ${configured} is not used`
-      : '  this lesson runs on its own nodes, never on the server you configured',
+  const width = Math.min(terminalWidth(), 100);
+  const para = (text: string, indent: string) =>
+    wrap(text, width - indent.length)
+      .split('\n')
+      .map((l) => indent + l);
+  return [
+    ...para(
+      `${sb.target.product} · a ${topology} lab started for this lesson in ${(lab.upMs / 1000).toFixed(1)} s: ${TOPOLOGY_SUMMARY[topology]}`,
+      '',
+    ),
+    ...para(`on 127.0.0.1: ${lab.nodes.map((n) => `${n.name} :${n.port}`).join(' · ')} (stopped when the lesson ends)`, '  '),
+    ...para(
+      configured
+        ? `this lesson runs on its own nodes: ${configured} is not used`
+        : 'this lesson runs on its own nodes, never on the server you configured',
+      '  ',
+    ),
   ];
-  return lines;
 }
 
 /** Runs `fn` on a fresh lab of `topology` and always stops it. */

@@ -92,3 +92,13 @@ export function unitsThatFit(s: string, columns: number): number {
   }
   return units;
 }
+
+/**
+ * Erases the line the learner just typed (prompt + text) so its transcript line can replace it: as many rows as it
+ * took on the terminal, since a long command wraps.
+ */
+export function eraseTypedLine(prompt: string, typed: string): void {
+  const cols = process.stdout.columns || 80;
+  const rows = Math.max(1, Math.ceil((displayWidth(prompt) + displayWidth(typed)) / cols));
+  process.stdout.write(`${'\x1b[1A\r\x1b[2K'.repeat(rows)}`);
+}
