@@ -129,11 +129,16 @@ export function buildProgram() {
     .command('quiz')
     .description('interview questions with spaced repetition (without a TTY, answers are read one per line from stdin)')
     .option('--topic <topic>', 'only this topic (see --list)')
-    .option('--level <level>', 'beginner, intermediate or advanced')
-    .option('--count <n>', 'questions in this round', positiveInt('--count'), 10)
+    .option('--level <level>', 'beginner, intermediate or advanced (with --interview: default advanced)')
+    .option('--count <n>', 'questions in this round (default: 10; with --interview: 6)', positiveInt('--count'))
     .option('--review', 'due cards first (spaced repetition)')
     .option('--seed <n>', 'reproducible question order', nonNegativeInt('--seed'))
     .option('--list', 'print the question bank instead of asking (needs no Redis)')
+    .option(
+      '--interview',
+      'a timed mock interview: open questions answered in your own words (an empty line ends an answer) and live ones on the server; at the end, model answers and key points to self-grade against, a score and a verdict',
+    )
+    .option('--minutes <m>', 'with --interview: the time budget, shared out between the questions (default: 20)', positiveInt('--minutes'))
     .option('--json', 'with --list: the bank as a JSON array; otherwise one JSON object with the results at the end')
     .action(async (opts, cmd) => {
       const { quizCommand } = await import('./commands/quiz.js');

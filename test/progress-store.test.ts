@@ -48,7 +48,7 @@ describe('progress store', () => {
     [
       'a newer version',
       JSON.stringify({ ...valid, version: PROGRESS_VERSION + 1 }),
-      /version: written by a newer redis-learn \(version 2\)/,
+      new RegExp(`version: written by a newer redis-learn \\(version ${PROGRESS_VERSION + 1}\\)`),
     ],
     ['cards that are not an object', JSON.stringify({ ...valid, quiz: { cards: 'x', rounds: [] } }), /quiz\.cards: /],
     ['lessons that are a string', JSON.stringify({ ...valid, lessons: 'abc' }), /lessons: /],

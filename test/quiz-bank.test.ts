@@ -12,20 +12,28 @@ import { openPrivateSandbox } from './helpers.js';
 
 const TOPIC_ORDER = [
   'fundamentals',
+  'internals',
   'data-types',
   'expiry-eviction',
   'persistence',
   'replication-sentinel',
+  'replication-operations',
+  'sentinel-operations',
   'cluster',
+  'cluster-operations',
   'transactions-lua',
   'pipelining-performance',
   'caching',
+  'client-side-caching',
   'locks',
   'messaging',
+  'streams',
   'security',
   'memory-operations',
+  'latency-memory',
   'modules',
   'system-design',
+  'ecosystem',
 ];
 
 const entries = bankEntries();
@@ -36,11 +44,13 @@ describe('bank integrity', () => {
     expect(TOPICS.map((t) => t.id)).toEqual(TOPIC_ORDER);
   });
 
-  it('has at least 120 questions over at least 12 populated topics', () => {
-    expect(questions.length).toBeGreaterThanOrEqual(120);
-    expect(TOPICS.length).toBeGreaterThanOrEqual(12);
+  it('has at least 320 questions over at least 20 topics of at least 8 questions, 30 % of them live (issue #16)', () => {
+    expect(questions.length).toBeGreaterThanOrEqual(320);
+    expect(TOPICS.length).toBeGreaterThanOrEqual(20);
+    const live = questions.filter((q) => q.kind === 'command' || q.kind === 'predict').length;
+    expect(live / questions.length).toBeGreaterThanOrEqual(0.3);
     for (const t of TOPICS) {
-      expect(t.questions.length, `topic ${t.id} has questions`).toBeGreaterThan(0);
+      expect(t.questions.length, `topic ${t.id} has at least 8 questions`).toBeGreaterThanOrEqual(8);
       expect(t.title.trim(), `topic ${t.id} title`).not.toBe('');
       expect(t.intro.trim().length, `topic ${t.id} intro`).toBeGreaterThan(40);
       expect(t.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
@@ -54,6 +64,11 @@ describe('bank integrity', () => {
     expect(dupes).toEqual([]);
     const bad = questions.filter((q) => !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(q.id)).map((q) => q.id);
     expect(bad).toEqual([]);
+  });
+
+  it('says for every question which servers and versions its answer holds for', () => {
+    const missing = questions.filter((q) => !/^Redis \d+(\.\d+)?/.test(q.versions ?? '')).map((q) => q.id);
+    expect(missing).toEqual([]);
   });
 
   it('gives every question a level, a question and an explanation', () => {

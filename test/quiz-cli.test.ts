@@ -5,7 +5,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Progress } from '../src/progress/store.js';
+import { PROGRESS_VERSION, type Progress } from '../src/progress/store.js';
 import { bankEntries } from '../src/quiz/bank.js';
 import { TOPICS } from '../src/quiz/bank/index.js';
 import { normaliseReply } from '../src/quiz/grading.js';
@@ -72,10 +72,18 @@ function wrongAnswer(q: Question, seed: number): string {
   }
 }
 
-const emptyProgress = (): Progress => ({ version: 1, lessons: {}, quiz: { cards: {}, rounds: [] } });
+const emptyProgress = (): Progress => ({ version: PROGRESS_VERSION, lessons: {}, quiz: { cards: {}, rounds: [] } });
 const round = (count: number, seed: number) =>
-  selectRound(emptyProgress(), { filter: {}, count, seed }).map((it) => (it.type === 'question' ? it.entry.question : null)!);
+  selectRound(emptyProgress(), { filter: { topic: ROUND_TOPIC }, count, seed }).map(
+    (it) => (it.type === 'question' ? it.entry.question : null)!,
+  );
+/**
+ * Rounds here come from one topic whose every answer runs on a shared server (a question whose reference answer a
+ * shared server refuses, such as EVAL, is skipped there as unavailable: the rounds would not line up).
+ */
+const ROUND_TOPIC = 'data-types';
 const common = ['--url', serverUrl(DB), '--namespace', NS];
+const inTopic = ['--topic', ROUND_TOPIC];
 
 describe('quiz --list', () => {
   it('prints the bank as a JSON array without touching Redis', async () => {
@@ -83,7 +91,7 @@ describe('quiz --list', () => {
     expect(r.code).toBe(0);
     const rows = JSON.parse(r.stdout) as Record<string, string>[];
     expect(rows).toHaveLength(bankEntries().length);
-    expect(Object.keys(rows[0]!)).toEqual(['id', 'topic', 'level', 'kind', 'question']);
+    expect(Object.keys(rows[0]!)).toEqual(['id', 'topic', 'level', 'kind', 'live', 'versions', 'question']);
     expect(rows[0]!.topic).toBe(TOPICS[0]!.id);
   });
 
@@ -115,7 +123,7 @@ describe('a piped round', () => {
 
   it('grades five right answers as right and prints one JSON object', async () => {
     const input = asked.map((q) => rightAnswer(q, 1)).join('\n') + '\n';
-    const r = await runCli(['quiz', '--count', '5', '--seed', '1', '--json', ...common], { env, input });
+    const r = await runCli(['quiz', '--count', '5', '--seed', '1', '--json', ...inTopic, ...common], { env, input });
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as {
       asked: number;
@@ -188,7 +196,7 @@ describe('a piped round', () => {
         .slice(0, 2)
         .map((q) => wrongAnswer(q, 1))
         .join('\n') + '\n';
-    const r = await runCli(['quiz', '--count', '5', '--seed', '1', ...common], { env: { XDG_CONFIG_HOME: other }, input });
+    const r = await runCli(['quiz', '--count', '5', '--seed', '1', ...inTopic, ...common], { env: { XDG_CONFIG_HOME: other }, input });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`Question 1/5`);
     expect(r.stdout).toContain('input ended');

@@ -113,9 +113,9 @@ describe('persistence', () => {
     expect(text(q('persistence-rdb-vs-aof'))).toMatch(/up to about two when the disk lags/);
   });
 
-  it('persistence-fork-cow: Redis 7 turns THP off for itself (disable-thp yes)', async () => {
+  it('persistence-fork-cow: Redis 6.2+ turns THP off for itself (disable-thp yes)', async () => {
     expect(option(q<ChoiceQuestion>('persistence-fork-cow'), 'Transparent huge pages').why).toMatch(
-      /Since 7\.0 .*disable-thp yes, the default/,
+      /Since 6\.2 .*disable-thp yes, the default/,
     );
     expect(await sb.admin.call('CONFIG', 'GET', 'disable-thp')).toEqual(['disable-thp', 'yes']);
   });

@@ -52,7 +52,7 @@ describe('guide rendering', () => {
 
   it('marks correct options and says why each wrong one is wrong', () => {
     expect(guide).toContain('### 1.1 Which command sets a string?');
-    expect(guide).toContain('*Beginner · multiple choice* · `alpha-choice-one`');
+    expect(guide).toContain('*Beginner · multiple choice · Redis 7.0+ · Valkey 7.2+* · `alpha-choice-one`');
     expect(guide).toContain('1. ✅ **`SET`** — SET writes a string value.');
     expect(guide).toContain('2. ❌ `HSET` — *Wrong:* HSET writes a hash field.');
     expect(guide).toContain('*Several options are correct.*');

@@ -1,27 +1,66 @@
-// `redis-learn quiz`: lists the bank, or asks a round (terminal prompts or piped answers) and saves the cards.
+// `redis-learn quiz`: lists the bank, asks a round or a mock interview (terminal prompts or piped answers), saves the cards.
+import { UsageError } from '../errors.js';
+import type { CardState } from '../progress/store.js';
 import type { BankEntry, ValidFilter } from '../quiz/bank.js';
+import type { QuizInput } from '../quiz/input.js';
+import type { LoadedProgress, QuizRound } from '../progress/store.js';
 import type { GlobalOptions } from '../session.js';
 import { emitJson, printWarnings } from './output.js';
 
 export interface QuizOptions {
   topic?: string;
   level?: string;
-  /** Questions in the round. */
-  count: number;
+  /** Questions in the round (default 10; 6 in an interview). */
+  count?: number;
   review?: boolean;
   seed?: number;
   list?: boolean;
+  /** A timed mock interview instead of a round. */
+  interview?: boolean;
+  /** The interview's time budget (default 20). */
+  minutes?: number;
   json?: boolean;
 }
 
 export async function quizCommand(opts: QuizOptions, g: GlobalOptions): Promise<void> {
+  if (opts.interview) {
+    const clash = opts.review ? '--review' : opts.list ? '--list' : undefined;
+    if (clash) throw new UsageError(`--interview cannot be combined with ${clash} (redis-learn quiz --help)`);
+  } else if (opts.minutes !== undefined) {
+    throw new UsageError('--minutes is the time budget of --interview: add --interview (redis-learn quiz --help)');
+  }
   const { bankEntries, filterEntries, validateFilter } = await import('../quiz/bank.js');
   const filter = validateFilter({ topic: opts.topic, level: opts.level });
   if (opts.list) {
     await printList(filterEntries(bankEntries(), filter), Boolean(opts.json));
     return;
   }
-  await runQuiz(opts, g, filter);
+  if (opts.interview) await runInterviewCommand(opts, g, filter);
+  else await runQuiz(opts, g, filter);
+}
+
+/** Where a run's text goes (stderr when stdout carries JSON), its input, and how a graded card is saved. */
+async function quizIo(json: boolean): Promise<{
+  out: (line: string) => void;
+  interactive: boolean;
+  input: QuizInput;
+  saver: (cards: Record<string, CardState>) => (id: string, card: CardState) => void;
+}> {
+  const { updateProgress } = await import('../progress/store.js');
+  // With --json, stdout carries only the final object: everything a person reads goes to stderr.
+  const out = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
+  const interactive = Boolean(process.stdin.isTTY && (json ? process.stderr.isTTY : process.stdout.isTTY));
+  const { pipedInput, terminalInput } = await import('../quiz/input.js');
+  const input = interactive ? await terminalInput(json ? process.stderr : process.stdout) : pipedInput(out);
+  // Each card is saved as soon as it is graded, so an interrupted run keeps what was answered.
+  const saver = (cards: Record<string, CardState>) => (id: string, card: CardState) => {
+    cards[id] = card;
+    const saved = updateProgress((p) => {
+      p.quiz.cards[id] = card;
+    });
+    printWarnings(saved.warnings);
+  };
+  return { out, interactive, input, saver };
 }
 
 async function printList(entries: BankEntry[], json: boolean): Promise<void> {
@@ -31,6 +70,8 @@ async function printList(entries: BankEntry[], json: boolean): Promise<void> {
       topic: e.topic.id,
       level: e.question.level,
       kind: e.question.kind,
+      live: e.question.kind === 'command' || e.question.kind === 'predict',
+      versions: e.question.versions ?? null,
       question: e.question.question,
     }));
     emitJson(rows);
@@ -89,11 +130,12 @@ async function runQuiz(opts: QuizOptions, g: GlobalOptions, filter: ValidFilter)
   const json = Boolean(opts.json);
   // With --json, stdout carries only the final object: everything a person reads goes to stderr.
   const out = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
+  const count = opts.count ?? 10;
   const { progress, warnings } = loadProgress();
   printWarnings(warnings);
 
   const seed = opts.seed ?? randomSeed();
-  const items = selectRound(progress, { filter, count: opts.count, review: opts.review, seed });
+  const items = selectRound(progress, { filter, count, review: opts.review, seed });
   const topicTitle = (id: string) => (id === 'lessons' ? 'Missed lesson exercises' : (TOPICS.find((t) => t.id === id)?.title ?? id));
 
   if (items.length === 0) {
@@ -122,9 +164,7 @@ async function runQuiz(opts: QuizOptions, g: GlobalOptions, filter: ValidFilter)
   const { openSession, closeSession } = await import('../session.js');
   // Opened up front when a question needs Redis, so an unreachable server is reported before the first question.
   const sb = needs ? await openSession(g, { json }) : undefined;
-  const interactive = Boolean(process.stdin.isTTY && (json ? process.stderr.isTTY : process.stdout.isTTY));
-  const { pipedInput, terminalInput } = await import('../quiz/input.js');
-  const input = interactive ? await terminalInput(json ? process.stderr : process.stdout) : pipedInput(out);
+  const { interactive, input, saver } = await quizIo(json);
 
   const due = items.filter((it) => it.type === 'missed' || it.due).length;
   out(
@@ -145,31 +185,96 @@ async function runQuiz(opts: QuizOptions, g: GlobalOptions, filter: ValidFilter)
       sandbox: sb ? () => Promise.resolve(sb) : undefined,
       out,
       card: (id) => cards[id],
-      saveCard: (id, card) => {
-        cards[id] = card;
-        const saved = updateProgress((p) => {
-          p.quiz.cards[id] = card;
-        });
-        printWarnings(saved.warnings);
-      },
+      saveCard: saver(cards),
     });
   } finally {
     input.close();
     if (sb) await closeSession(sb);
   }
 
-  const after =
-    result.asked > 0
-      ? updateProgress((p) => {
-          p.quiz.rounds.push(runner.toStoredRound(result, new Date()));
-          // The history feeds accuracy figures; a thousand rounds is plenty.
-          if (p.quiz.rounds.length > 1000) p.quiz.rounds.splice(0, p.quiz.rounds.length - 1000);
-        })
-      : loadProgress();
+  const after = recordRound(result.asked, () => runner.toStoredRound(result, new Date()), updateProgress, loadProgress);
   printWarnings(after.warnings);
   const s = quizSummary(after.progress);
   for (const line of runner.summaryLines(result, topicTitle, s.nextDue, s.due)) out(line);
   if (json) {
     emitJson({ ...result, due: s.due, nextDue: s.nextDue ?? null });
   }
+}
+
+async function runInterviewCommand(opts: QuizOptions, g: GlobalOptions, filter: ValidFilter): Promise<void> {
+  const [{ loadProgress, updateProgress }, { needsRedis }, interview, { randomSeed }, { quizSummary }, { describeDue }, { c }] =
+    await Promise.all([
+      import('../progress/store.js'),
+      import('../quiz/bank.js'),
+      import('../quiz/interview.js'),
+      import('../util/random.js'),
+      import('../quiz/summary.js'),
+      import('../quiz/scheduler.js'),
+      import('../ui/theme.js'),
+    ]);
+  const json = Boolean(opts.json);
+  const { progress, warnings } = loadProgress();
+  printWarnings(warnings);
+  const seed = opts.seed ?? randomSeed();
+  const level = filter.level ?? interview.INTERVIEW_DEFAULTS.level;
+  const count = opts.count ?? interview.INTERVIEW_DEFAULTS.count;
+  const minutes = opts.minutes ?? interview.INTERVIEW_DEFAULTS.minutes;
+  const plan = interview.planInterview(progress, { level, topic: filter.topic, count, seed });
+
+  const needs = plan.entries.some((e) => needsRedis(e.question));
+  const { openSession, closeSession } = await import('../session.js');
+  // Opened up front when a question needs Redis, so an unreachable server is reported before the first question.
+  const sb = needs && plan.entries.length ? await openSession(g, { json }) : undefined;
+  const { out, interactive, input, saver } = await quizIo(json);
+  if (!interactive && plan.entries.length) {
+    out(c.dim('answers are read from standard input: one line per answer; an open answer ends at an empty line'));
+  }
+
+  const cards = { ...progress.quiz.cards };
+  let result: Awaited<ReturnType<typeof interview.runInterview>>;
+  try {
+    result = await interview.runInterview({
+      plan,
+      input,
+      seed,
+      level,
+      topic: filter.topic,
+      count,
+      minutes,
+      namespace: sb?.ns ?? g.namespace,
+      sandbox: sb ? () => Promise.resolve(sb) : undefined,
+      out,
+      card: (id) => cards[id],
+      saveCard: saver(cards),
+    });
+  } finally {
+    input.close();
+    if (sb) await closeSession(sb);
+  }
+
+  const after = recordRound(result.asked, () => interview.toStoredInterview(result, new Date()), updateProgress, loadProgress);
+  printWarnings(after.warnings);
+  const s = quizSummary(after.progress);
+  if (s.nextDue) {
+    const when = describeDue(s.nextDue);
+    out(c.dim(when === 'now' ? 'Cards due now: redis-learn quiz --review' : `Next review ${when} (redis-learn quiz --review)`));
+  }
+  if (json) emitJson({ ...result, due: s.due, nextDue: s.nextDue ?? null });
+}
+
+/**
+ * Adds a round to the quiz history when anything was asked (the history feeds accuracy figures; a thousand rounds is
+ * plenty) and returns the progress as it is now.
+ */
+function recordRound(
+  asked: number,
+  round: () => QuizRound,
+  update: typeof import('../progress/store.js').updateProgress,
+  load: typeof import('../progress/store.js').loadProgress,
+): LoadedProgress {
+  if (asked === 0) return load();
+  return update((p) => {
+    p.quiz.rounds.push(round());
+    if (p.quiz.rounds.length > 1000) p.quiz.rounds.splice(0, p.quiz.rounds.length - 1000);
+  });
 }

@@ -92,7 +92,7 @@ export async function gradeCommandQuestion(
   answer: string | readonly string[],
   opts: RunOptions = {},
 ): Promise<CommandGrade> {
-  await prepareQuestion(sb, q.setup);
+  await prepareQuestion(sb, q.setup, q.answer);
   return checkCommandAnswer(sb, q, answer, opts);
 }
 

@@ -119,6 +119,8 @@ export async function runRound(opts: RoundOptions): Promise<RoundResult> {
           ? `Review ${i + 1}/${total} · missed lesson exercise`
           : `Question ${i + 1}/${total} · ${item.entry.topic.title} · ${item.entry.question.level} · ${KIND_LABELS[item.entry.question.kind]}${item.due ? ' · due' : ''}`;
       out(c.bold(`── ${head} ${'─'.repeat(Math.max(2, 70 - head.length))}`));
+      // Which servers the answer holds for: an interviewer may ask about another version than the one you run.
+      if (item.type !== 'missed' && item.entry.question.versions) out(c.dim(`holds for ${item.entry.question.versions}`));
       let r: Omit<QuestionResult, 'due'> | null;
       try {
         r = item.type === 'missed' ? await askMissed(item.id, item.card) : await askQuestion(item.entry.question, item.entry.topic.id);
@@ -231,7 +233,7 @@ export async function runRound(opts: RoundOptions): Promise<RoundResult> {
 
   async function askCommand(q: CommandQuestion) {
     const sandbox = await sb();
-    await prepareQuestion(sandbox, q.setup);
+    await prepareQuestion(sandbox, q.setup, q.answer);
     showGiven(q.setup);
     showText(q);
     const line = ask(await opts.input.text(`${c.cyan(`redis-learn ${sym.arrow}`)}`));

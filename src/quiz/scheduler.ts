@@ -1,96 +1,128 @@
-// Spaced repetition: a compact FSRS-4.5 (default weights, 90 % target retention) over the progress file's CardState.
-import type { CardState } from '../progress/store.js';
+// Spaced repetition through ts-fsrs, the maintained FSRS implementation (default FSRS-6 weights, 90 % target
+// retention), over the progress file's CardState. One ten-minute (re)learning step: a wrong answer comes back in the
+// same sitting, a right one graduates to days.
+import { createEmptyCard, forgetting_curve, fsrs, generatorParameters, S_MIN, State, type Card, type FSRS } from 'ts-fsrs';
+import type { CardState, CardStateName } from '../progress/store.js';
 import { plural } from '../util/plural.js';
 
-/** FSRS ratings: 1 again (forgot), 2 hard, 3 good, 4 easy. */
+/** FSRS ratings: 1 again (forgot), 2 hard, 3 good, 4 easy (ts-fsrs's Grade). */
 export type Rating = 1 | 2 | 3 | 4;
 export const RATING_NAMES = ['again', 'hard', 'good', 'easy'] as const;
 export type RatingName = (typeof RATING_NAMES)[number];
 
-/** FSRS-4.5 default parameters, fitted by the FSRS authors on millions of Anki reviews. */
-const W = [
-  0.4872, 1.4003, 3.7145, 13.8206, 5.1618, 1.2298, 0.8975, 0.031, 1.6474, 0.1367, 1.0461, 2.1072, 0.0793, 0.3246, 1.587, 0.2272, 2.8755,
-] as const;
-const DECAY = -0.5;
-/** Chosen so that retrievability is exactly 90 % when elapsed time equals stability. */
-const FACTOR = 19 / 81;
-const RETENTION = 0.9;
-const DAY_MS = 86_400_000;
-/** A forgotten card comes back within the same sitting, as a relearning step. */
+/** The retention the intervals aim at: a card is due when the chance of recalling it falls to 90 %. */
+export const TARGET_RETENTION = 0.9;
+/** A forgotten card comes back within the same sitting, as a (re)learning step. */
 export const RELEARN_MS = 10 * 60_000;
-const MAX_INTERVAL_DAYS = 36_500;
+const STEPS = ['10m'] as const;
+const DAY_MS = 86_400_000;
 
-const clampDifficulty = (d: number): number => Math.min(10, Math.max(1, d));
+export interface SchedulerOptions {
+  /**
+   * Spread intervals of 3 days and more by a few percent, as Anki does, so cards learnt together do not stay due
+   * together. The spread is seeded by the review time and the card, so a fixed `now` gives a fixed due date. On by default.
+   */
+  fuzz?: boolean;
+}
 
-/** Probability of recall after `elapsedDays` for a memory of stability `s` days. */
+export interface Scheduler {
+  /** The card after a review with this rating at `now`; the input is not changed. */
+  review(card: CardState, rating: Rating, now?: Date): CardState;
+  /** Probability of recalling the card at `now` (0 for a card never reviewed). */
+  retrievability(card: CardState, now?: Date): number;
+}
+
+function parameters(fuzz: boolean) {
+  return generatorParameters({
+    request_retention: TARGET_RETENTION,
+    enable_fuzz: fuzz,
+    enable_short_term: true,
+    learning_steps: STEPS,
+    relearning_steps: STEPS,
+  });
+}
+
+/** The progress file's card as ts-fsrs reads it; a card whose memory state cannot be used starts again as new. */
+function toFsrs(card: CardState, now: Date): Card {
+  const usable = card.state === 'New' || (card.stability >= S_MIN && card.difficulty >= 1);
+  if (!usable) return { ...createEmptyCard(card.due), reps: card.reps, lapses: card.lapses };
+  const last = card.lastReview ? Math.min(Date.parse(card.lastReview), now.getTime()) : undefined;
+  return {
+    due: new Date(card.due),
+    stability: card.state === 'New' ? 0 : card.stability,
+    difficulty: card.state === 'New' ? 0 : card.difficulty,
+    // Deprecated in ts-fsrs and not read when scheduling: the elapsed time comes from last_review.
+    elapsed_days: 0,
+    scheduled_days: card.scheduledDays,
+    learning_steps: card.learningSteps,
+    reps: card.reps,
+    lapses: card.lapses,
+    state: State[card.state],
+    last_review: last === undefined ? undefined : new Date(last),
+  };
+}
+
+function fromFsrs(next: Card, card: CardState, rating: Rating, now: Date): CardState {
+  return {
+    ...card,
+    due: next.due.toISOString(),
+    stability: next.stability,
+    difficulty: next.difficulty,
+    reps: next.reps,
+    lapses: next.lapses,
+    state: State[next.state] as CardStateName,
+    scheduledDays: next.scheduled_days,
+    learningSteps: next.learning_steps,
+    lastReview: now.toISOString(),
+    lastGrade: rating,
+  };
+}
+
+export function createScheduler(opts: SchedulerOptions = {}): Scheduler {
+  const f: FSRS = fsrs(parameters(opts.fuzz ?? true));
+  return {
+    review: (card, rating, now = new Date()) => fromFsrs(f.next(toFsrs(card, now), now, rating).card, card, rating, now),
+    retrievability: (card, now = new Date()) => f.get_retrievability(toFsrs(card, now), now, false),
+  };
+}
+
+const scheduler = createScheduler();
+const { w } = parameters(false);
+const intervalModifier = fsrs(parameters(false)).interval_modifier;
+
+/** Probability of recall after `elapsedDays` for a memory of stability `s` days: 90 % when they are equal. */
 export function retrievability(elapsedDays: number, s: number): number {
-  return Math.pow(1 + (FACTOR * elapsedDays) / s, DECAY);
+  return forgetting_curve(w, elapsedDays, s);
 }
 
-/** Days until retrievability falls to the target retention. */
+/** Days until retrievability falls to the target retention (before rounding to whole days and fuzz). */
 export function intervalDays(s: number): number {
-  return (s / FACTOR) * (Math.pow(RETENTION, 1 / DECAY) - 1);
-}
-
-function initialDifficulty(g: Rating): number {
-  return clampDifficulty(W[4] - (g - 3) * W[5]);
-}
-
-function nextDifficulty(d: number, g: Rating): number {
-  // Mean reversion towards the difficulty of an "easy" first answer keeps difficulty from drifting to the bounds.
-  return clampDifficulty(W[7] * initialDifficulty(4) + (1 - W[7]) * (d - W[6] * (g - 3)));
-}
-
-function recallStability(d: number, s: number, r: number, g: Rating): number {
-  const hard = g === 2 ? W[15] : 1;
-  const easy = g === 4 ? W[16] : 1;
-  return s * (1 + Math.exp(W[8]) * (11 - d) * Math.pow(s, -W[9]) * (Math.exp(W[10] * (1 - r)) - 1) * hard * easy);
-}
-
-function forgetStability(d: number, s: number, r: number): number {
-  const sf = W[11] * Math.pow(d, -W[12]) * (Math.pow(s + 1, W[13]) - 1) * Math.exp(W[14] * (1 - r));
-  return Math.min(s, sf);
+  return s * intervalModifier;
 }
 
 /** A card never reviewed: due now. */
 export function newCard(now: Date = new Date()): CardState {
-  return { due: now.toISOString(), stability: 0, difficulty: 0, reps: 0, lapses: 0 };
+  const c = createEmptyCard(now);
+  return {
+    due: c.due.toISOString(),
+    stability: c.stability,
+    difficulty: c.difficulty,
+    reps: c.reps,
+    lapses: c.lapses,
+    state: 'New',
+    scheduledDays: c.scheduled_days,
+    learningSteps: c.learning_steps,
+  };
 }
 
 /** The card after a review with this rating at `now`; the input is not changed. */
 export function review(card: CardState, rating: Rating, now: Date = new Date()): CardState {
-  let stability: number;
-  let difficulty: number;
-  let lapses = card.lapses;
-  if (card.reps === 0 || card.stability <= 0) {
-    stability = W[rating - 1]!;
-    difficulty = initialDifficulty(rating);
-  } else {
-    const last = card.lastReview ? Date.parse(card.lastReview) : now.getTime();
-    const elapsed = Math.max(0, (now.getTime() - last) / DAY_MS);
-    const r = retrievability(elapsed, card.stability);
-    difficulty = nextDifficulty(card.difficulty, rating);
-    if (rating === 1) {
-      stability = forgetStability(card.difficulty, card.stability, r);
-      lapses++;
-    } else {
-      stability = recallStability(card.difficulty, card.stability, r, rating);
-    }
-  }
-  const dueMs =
-    rating === 1
-      ? now.getTime() + RELEARN_MS
-      : now.getTime() + Math.min(MAX_INTERVAL_DAYS, Math.max(1, Math.round(intervalDays(stability)))) * DAY_MS;
-  return {
-    ...card,
-    due: new Date(dueMs).toISOString(),
-    stability,
-    difficulty,
-    reps: card.reps + 1,
-    lapses,
-    lastReview: now.toISOString(),
-    lastGrade: rating,
-  };
+  return scheduler.review(card, rating, now);
+}
+
+/** Probability of recalling the card at `now`. */
+export function cardRetrievability(card: CardState, now: Date = new Date()): number {
+  return scheduler.retrievability(card, now);
 }
 
 export function isDue(card: CardState, now: Date = new Date()): boolean {

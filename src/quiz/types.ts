@@ -20,6 +20,11 @@ interface QuestionBase {
   proof?: string[];
   /** The proof needs something a plain Redis 7 at the REPL is not: a shell, a Sentinel, a cluster, modules. */
   proofOn?: ProofPlace;
+  /**
+   * The servers and versions the answer holds for, starting with Redis: 'Redis 2.6+ · Valkey 7.2+',
+   * 'Redis 8.0+ (not in Valkey 8)'. Shown with the question and in the guide.
+   */
+  versions: string;
 }
 
 export type ProofPlace = 'shell' | 'sentinel' | 'cluster' | 'modules';

@@ -15,6 +15,7 @@ export const topic: Topic = {
       id: 'caching-cache-aside',
       kind: 'choice',
       level: 'beginner',
+      versions: 'Redis 2.6.12+ · Valkey 7.2+',
       question: 'In the cache-aside (lazy loading) pattern, what happens on a cache miss?',
       options: [
         {
@@ -49,6 +50,7 @@ export const topic: Topic = {
       id: 'caching-loading-patterns',
       kind: 'open',
       level: 'intermediate',
+      versions: 'Redis 5.0+ · Valkey 7.2+',
       question:
         'Compare cache-aside, read-through, write-through and write-behind. For each, who writes the cache, when is the ' +
         'database written, and what can go wrong?',
@@ -70,6 +72,7 @@ export const topic: Topic = {
       id: 'caching-delete-on-write',
       kind: 'choice',
       level: 'intermediate',
+      versions: 'Redis 4.0+ · Valkey 7.2+',
       question:
         "A product's price changes in the database. Why do most teams delete the cache key instead of writing the new " +
         'value into it? (Pick all that apply.)',
@@ -106,6 +109,7 @@ export const topic: Topic = {
       id: 'caching-stampede',
       kind: 'choice',
       level: 'advanced',
+      versions: 'Redis 2.6.12+ · Valkey 7.2+',
       question:
         'A key read 20,000 times a second expires, and hundreds of requests miss at once and all query the database ' +
         '(a cache stampede). Which measures help? (Pick all that apply.)',
@@ -150,6 +154,7 @@ export const topic: Topic = {
       id: 'caching-penetration',
       kind: 'choice',
       level: 'intermediate',
+      versions: 'Redis 2.6.12+ · Valkey 7.2+ (BF.* commands: Redis 8.0+ built in, or a module)',
       question:
         'A scraper requests `/product/<random id>` for ids that do not exist. Every request misses Redis and hits the ' +
         'database (cache penetration). Which defences fit? (Pick all that apply.)',
@@ -162,7 +167,7 @@ export const topic: Topic = {
         {
           text: 'Check a Bloom filter of existing ids before the cache and the database',
           correct: true,
-          why: 'A Bloom filter has no false negatives, so "not present" can be rejected safely; false positives just take the normal path. It needs RedisBloom (built into Redis 8) or a bitmap filter you build with SETBIT.',
+          why: 'A Bloom filter has no false negatives, so "not present" can be rejected safely; false positives just take the normal path. It needs the Bloom commands (built into Redis 8; the RedisBloom or valkey-bloom module elsewhere) or a bitmap filter you build with SETBIT.',
         },
         {
           text: 'Validate ids and rate-limit each client',
@@ -185,6 +190,7 @@ export const topic: Topic = {
       id: 'caching-avalanche',
       kind: 'choice',
       level: 'intermediate',
+      versions: 'Redis 2.6.12+ · Valkey 7.2+',
       question:
         'A nightly job caches 2 million products with `EX 3600` in a few minutes. From then on, the database falls over ' +
         'at the same minute every hour. What is the likely cause and fix?',
@@ -221,6 +227,7 @@ export const topic: Topic = {
       id: 'caching-nx-first-writer',
       kind: 'predict',
       level: 'beginner',
+      versions: 'Redis 2.6.12+ · Valkey 7.2+',
       question: 'Two app servers miss the cache at the same moment and both fill it with `SET … NX`. What does the final GET return?',
       commands: ['SET {ns}cache:product:7 v1 EX 60 NX', 'SET {ns}cache:product:7 v2 EX 60 NX', 'GET {ns}cache:product:7'],
       answer: '"v1"',
@@ -234,6 +241,7 @@ export const topic: Topic = {
       id: 'caching-set-drops-ttl',
       kind: 'predict',
       level: 'intermediate',
+      versions: 'Redis 2.6.12+ · Valkey 7.2+ (KEEPTTL: 6.0+)',
       question: 'A cached entry is refreshed with a plain SET. What does TTL say afterwards?',
       commands: ['SET {ns}cache:user:42 Ada EX 300', 'SET {ns}cache:user:42 Grace', 'TTL {ns}cache:user:42'],
       answer: '(integer) -1',
@@ -252,6 +260,7 @@ export const topic: Topic = {
       id: 'caching-set-with-jitter',
       kind: 'command',
       level: 'beginner',
+      versions: 'Redis 2.6.12+ · Valkey 7.2+',
       question:
         'In one command, cache the JSON `{"id":7}` in `{ns}cache:product:7` so that it expires after 300 to 360 seconds ' +
         '(a jittered TTL: pick any value in that range).',
@@ -270,6 +279,7 @@ export const topic: Topic = {
       id: 'caching-negative-entry',
       kind: 'command',
       level: 'intermediate',
+      versions: 'Redis 2.6.12+ · Valkey 7.2+',
       question:
         'Product 999 does not exist in the database. Cache that fact in `{ns}cache:product:999` as the string `__none__` ' +
         'so repeated lookups skip the database, but make sure a product created later becomes visible within two minutes.',
@@ -288,6 +298,7 @@ export const topic: Topic = {
       id: 'caching-hot-key',
       kind: 'choice',
       level: 'advanced',
+      versions: 'Redis 6.0+ · Valkey 7.2+',
       question:
         'In a Redis Cluster, one cached product gets 200,000 reads a second during a flash sale and the node that owns ' +
         'it is saturated while the others idle. What helps? (Pick all that apply.)',
@@ -328,6 +339,7 @@ export const topic: Topic = {
       id: 'caching-consistency',
       kind: 'open',
       level: 'advanced',
+      versions: 'Redis 6.0+ · Valkey 7.2+',
       question: 'How do you keep a Redis cache consistent with the database behind it? Walk through the write path and its failure modes.',
       keyPoints: [
         'Write the database first, then invalidate the cache key (DEL or UNLINK); do not update both in an order that can interleave.',

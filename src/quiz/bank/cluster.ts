@@ -25,6 +25,7 @@ export const topic: Topic = {
       id: 'cluster-hash-slots',
       kind: 'choice',
       level: 'beginner',
+      versions: 'Redis 3.0+ · Valkey 7.2+',
       question: 'How does Redis Cluster decide which node stores a key?',
       options: [
         {
@@ -58,6 +59,7 @@ export const topic: Topic = {
       id: 'cluster-hash-tags',
       kind: 'choice',
       level: 'intermediate',
+      versions: 'Redis 3.0+ · Valkey 7.2+',
       question: 'Which pairs of keys are guaranteed to be in the same hash slot? (pick all that apply)',
       options: [
         {
@@ -92,6 +94,7 @@ export const topic: Topic = {
       id: 'cluster-moved-vs-ask',
       kind: 'choice',
       level: 'intermediate',
+      versions: 'Redis 3.0+ · Valkey 7.2+',
       question: 'What is the difference between a MOVED and an ASK redirection?',
       options: [
         {
@@ -119,6 +122,7 @@ export const topic: Topic = {
       id: 'cluster-crossslot',
       kind: 'choice',
       level: 'beginner',
+      versions: 'Redis 3.0+ · Valkey 7.2+',
       question: 'In a cluster, `MGET user:1 user:2` fails. Why, and what is the fix?',
       options: [
         {
@@ -146,6 +150,7 @@ export const topic: Topic = {
       id: 'cluster-db-zero',
       kind: 'choice',
       level: 'beginner',
+      versions: 'Redis 3.0+ · Valkey 7.2–8.x (Valkey 9.0 allows numbered databases in cluster mode)',
       question: 'An application that uses `SELECT 3` moves to Redis Cluster. What happens?',
       options: [
         {
@@ -161,17 +166,19 @@ export const topic: Topic = {
         {
           text: 'It works as on a standalone server',
           correct: false,
-          why: 'Redis Cluster supports only database 0.',
+          why: 'Redis Cluster (and Valkey before 9.0) supports only database 0.',
         },
       ],
       explanation:
-        'Cluster mode supports a single keyspace, database 0. Code that relies on SELECT, MOVE or SWAPDB must switch to ' +
-        'prefixes in key names. This is a common migration blocker worth checking early.',
+        'Redis Cluster supports a single keyspace, database 0. Code that relies on SELECT, MOVE or SWAPDB must switch to ' +
+        'prefixes in key names. This is a common migration blocker worth checking early. Valkey 9.0 is the exception: its ' +
+        'clusters can be given numbered databases (cluster-databases).',
     },
     {
       id: 'cluster-sharded-pubsub',
       kind: 'choice',
       level: 'advanced',
+      versions: 'Redis 7.0+ · Valkey 7.2+',
       question: 'Why did Redis 7.0 add sharded Pub/Sub (SSUBSCRIBE, SPUBLISH)?',
       options: [
         {
@@ -200,6 +207,7 @@ export const topic: Topic = {
       id: 'cluster-failover',
       kind: 'choice',
       level: 'intermediate',
+      versions: 'Redis 3.0+ · Valkey 7.2+',
       question: 'A primary in a cluster crashes. What happens to its slots? (pick all that apply)',
       options: [
         {
@@ -234,6 +242,7 @@ export const topic: Topic = {
       id: 'cluster-spublish',
       kind: 'predict',
       level: 'advanced',
+      versions: 'Redis 7.0+ · Valkey 7.2+',
       question: 'Nobody subscribes to this shard channel. What does SPUBLISH reply (it also works on a standalone Redis 7)?',
       commands: ['SPUBLISH {ns}orders created'],
       answer: '(integer) 0',
@@ -246,6 +255,7 @@ export const topic: Topic = {
       id: 'cluster-hash-tag-mset',
       kind: 'command',
       level: 'intermediate',
+      versions: 'Redis 3.0+ · Valkey 7.2+',
       question:
         'User 42 has a name (Ada) and an email (ada@example.com). In one MSET, store them as two string keys under `{ns}` whose names share a hash tag, so they would land in the same slot in a cluster.',
       setup: [],
@@ -282,6 +292,7 @@ export const topic: Topic = {
       id: 'cluster-resharding',
       kind: 'open',
       level: 'advanced',
+      versions: 'Redis 3.0+ · Valkey 7.2+ (Valkey 9.0 adds atomic slot migration alongside)',
       question: 'Explain how a slot moves from node A to node B while clients keep reading and writing.',
       keyPoints: [
         'Mark the slot IMPORTING on B and MIGRATING on A (CLUSTER SETSLOT)',
@@ -289,7 +300,7 @@ export const topic: Topic = {
         'During migration A serves keys it still has and answers ASK for missing ones; clients send ASKING + the command to B',
         'Multi-key commands on a half-migrated slot may get TRYAGAIN',
         'Finish with CLUSTER SETSLOT … NODE B on the nodes; afterwards clients get MOVED and refresh their map',
-        'Tooling: redis-cli --cluster reshard / rebalance automates the steps',
+        'Tooling: redis-cli --cluster reshard / rebalance automates the steps; Valkey 9.0 adds atomic slot migration (CLUSTER MIGRATESLOTS) as an alternative',
       ],
       explanation:
         'This is a favourite deep-dive question. The key ideas are slot-level ownership, per-key atomic MIGRATE, and the ' +
@@ -299,11 +310,12 @@ export const topic: Topic = {
       id: 'cluster-vs-sentinel',
       kind: 'open',
       level: 'intermediate',
+      versions: 'Redis 3.0+ · Valkey 7.2–8.x (Valkey 9.0 clusters can have numbered databases)',
       question: 'When would you choose Redis Cluster over a Sentinel-managed primary with replicas?',
       keyPoints: [
         'Cluster when the dataset or write throughput exceeds one machine: it shards across primaries',
         'Sentinel when one primary is enough: simpler, all commands and multiple databases work, no slot constraints',
-        'Cluster costs: CROSSSLOT limits on multi-key operations, hash-tag design, database 0 only, cluster-aware clients',
+        'Cluster costs: CROSSSLOT limits on multi-key operations, hash-tag design, database 0 only (before Valkey 9.0), cluster-aware clients',
         'Both use asynchronous replication and can lose the last writes on failover',
         'Cluster has built-in failover; Sentinel is a separate set of processes',
       ],

@@ -16,12 +16,13 @@ export const topic: Topic = {
       id: 'data-types-leaderboard',
       kind: 'choice',
       level: 'beginner',
+      versions: 'Redis 2.0+ · Valkey 7.2+',
       question: "A game needs the top 10 players by score and any player's current rank. Which type fits best?",
       options: [
         {
           text: 'A sorted set: member = player, score = points',
           correct: true,
-          why: 'ZADD/ZINCRBY update in O(log N); ZRANGE ... REV and ZREVRANK read the top and the rank in O(log N + M).',
+          why: 'ZADD/ZINCRBY update in O(log N); ZRANGE ... REV (6.2+, ZREVRANGE before) and ZREVRANK read the top and the rank in O(log N + M).',
         },
         {
           text: 'A list kept sorted by the application',
@@ -42,13 +43,14 @@ export const topic: Topic = {
       explanation:
         'Sorted sets keep members ordered by score using a skiplist plus a hash table, so both "who is on top" and "what is my ' +
         'rank" are logarithmic. Ties are ordered by member name. Small sorted sets (up to 128 members of at most 64 bytes by ' +
-        'default) are stored as a compact listpack.',
+        'default) are stored as a compact listpack (a ziplist before 7.0).',
       proof: ['ZINCRBY {ns}leaderboard 30 bob', 'ZRANGE {ns}leaderboard 0 9 REV WITHSCORES', 'ZREVRANK {ns}leaderboard bob'],
     },
     {
       id: 'data-types-hash-encoding',
       kind: 'choice',
       level: 'intermediate',
+      versions: 'Redis 7.0+ · Valkey 7.2+',
       question:
         'On Redis 7 with the default configuration a small hash reports `OBJECT ENCODING` listpack. When does it switch to hashtable?',
       options: [
@@ -84,6 +86,7 @@ export const topic: Topic = {
       id: 'data-types-listpack',
       kind: 'choice',
       level: 'advanced',
+      versions: 'Redis 7.0+ · Valkey 7.2+',
       question: 'What changed when Redis 7.0 replaced ziplist with listpack? (pick all that apply)',
       options: [
         {
@@ -122,6 +125,7 @@ export const topic: Topic = {
       id: 'data-types-set-encodings',
       kind: 'choice',
       level: 'intermediate',
+      versions: 'Redis 2.2–7.0 (Redis 7.2+ and Valkey 7.2+ report listpack after the second SADD)',
       question: 'On Redis 7.0 you run `SADD ids 1 2 3`, then `SADD ids x`. What does OBJECT ENCODING report after each?',
       options: [
         {
@@ -155,6 +159,7 @@ export const topic: Topic = {
       id: 'data-types-stream-vs-pubsub',
       kind: 'choice',
       level: 'intermediate',
+      versions: 'Redis 5.0+ · Valkey 7.2+',
       question: 'Why model an order-events feed as a Stream rather than with Pub/Sub? (pick all that apply)',
       options: [
         {
@@ -165,7 +170,7 @@ export const topic: Topic = {
         {
           text: 'Consumer groups share the work and track unacknowledged entries until XACK',
           correct: true,
-          why: 'The pending entries list lets another consumer claim work from a crashed one (XAUTOCLAIM).',
+          why: 'The pending entries list lets another consumer claim work from a crashed one (XCLAIM, or XAUTOCLAIM since 6.2).',
         },
         {
           text: 'Pub/Sub keeps messages until every subscriber acknowledges them',
@@ -175,7 +180,7 @@ export const topic: Topic = {
         {
           text: 'Streams cost no memory because entries are written to disk',
           correct: false,
-          why: 'Streams live in memory like every key; cap them with XADD MAXLEN/MINID or XTRIM.',
+          why: 'Streams live in memory like every key; cap them with XADD MAXLEN (or MINID, 6.2+) or XTRIM.',
         },
       ],
       explanation:
@@ -192,6 +197,7 @@ export const topic: Topic = {
       id: 'data-types-unique-visitors',
       kind: 'choice',
       level: 'intermediate',
+      versions: 'Redis 2.8.9+ · Valkey 7.2+',
       question:
         'You need the number of unique daily visitors among 100 million users; about 1% error is fine, memory is tight. What do you use?',
       options: [
@@ -230,6 +236,7 @@ export const topic: Topic = {
       id: 'data-types-lpush-order',
       kind: 'predict',
       level: 'beginner',
+      versions: 'Redis 2.4+ · Valkey 7.2+',
       question: 'Three elements are pushed with one LPUSH. In what order does LRANGE return them?',
       commands: ['LPUSH {ns}letters a b c', 'LRANGE {ns}letters 0 -1'],
       answer: '1) "c" 2) "b" 3) "a"',
@@ -241,12 +248,13 @@ export const topic: Topic = {
       id: 'data-types-append-raw',
       kind: 'predict',
       level: 'intermediate',
+      versions: 'Redis 3.2+ · Valkey 7.2+ (in Valkey 8.1 the embstr limit depends on the key length)',
       question: 'A number is stored, then a digit is appended. Which encoding does the string have now?',
       commands: ['SET {ns}code 12345', 'APPEND {ns}code 6', 'OBJECT ENCODING {ns}code'],
       answer: '"raw"',
       explanation:
-        'Strings have three encodings: int (a 64-bit integer stored in the object itself), embstr (up to 44 bytes allocated ' +
-        'together with the object, read-only) and raw (a separate growable buffer). SET 12345 gives int, but APPEND needs a ' +
+        'Strings have three encodings: int (a 64-bit integer stored in the object itself), embstr (up to 44 bytes in Redis, allocated ' +
+        'together with the object, read-only; Valkey 8.1 puts the key in that allocation too, so its limit shrinks as keys grow) and raw (a separate growable buffer). SET 12345 gives int, but APPEND needs a ' +
         'mutable buffer, so the result is raw even though it still looks like a number.',
       proof: ['SET {ns}code 12345', 'OBJECT ENCODING {ns}code', 'APPEND {ns}code 6', 'OBJECT ENCODING {ns}code'],
     },
@@ -254,6 +262,7 @@ export const topic: Topic = {
       id: 'data-types-hash-one-way',
       kind: 'predict',
       level: 'advanced',
+      versions: 'Redis 2.6+ · Valkey 7.2+',
       question:
         'A hash gets one value longer than 64 bytes, which is then replaced by a short one. What is its encoding at the end (default configuration)?',
       commands: [
@@ -264,7 +273,7 @@ export const topic: Topic = {
       ],
       answer: '"hashtable"',
       explanation:
-        'The 68-byte bio exceeds hash-max-listpack-value (64), so the hash is converted to a hashtable. Redis never converts ' +
+        'The 68-byte bio exceeds hash-max-listpack-value (64; hash-max-ziplist-value before 7.0), so the hash is converted to a hashtable. Redis never converts ' +
         'it back when values shrink; only a rewrite of the key (for example a restart loading the RDB, or DUMP/RESTORE) ' +
         'would produce the compact form again.',
     },
@@ -272,6 +281,7 @@ export const topic: Topic = {
       id: 'data-types-bitmap-size',
       kind: 'predict',
       level: 'intermediate',
+      versions: 'Redis 2.2+ · Valkey 7.2+',
       question: 'A bitmap gets one bit set at offset 100. How long is the underlying string?',
       commands: ['SETBIT {ns}active 100 1', 'STRLEN {ns}active'],
       answer: '(integer) 13',
@@ -284,6 +294,7 @@ export const topic: Topic = {
       id: 'data-types-stream-id',
       kind: 'predict',
       level: 'advanced',
+      versions: 'Redis 5.0+ · Valkey 7.2+',
       question: 'Two entries are added to a stream with the same explicit ID. What does the second XADD reply?',
       commands: ['XADD {ns}events 5-1 type created', 'XADD {ns}events 5-1 type paid'],
       answer: '(error) ERR The ID specified in XADD is equal or smaller than the target stream top item',
@@ -296,6 +307,7 @@ export const topic: Topic = {
       id: 'data-types-zadd-gt',
       kind: 'predict',
       level: 'advanced',
+      versions: 'Redis 6.2+ · Valkey 7.2+',
       question: 'A "best score" sorted set is updated with the GT flag. What is alice\'s score at the end?',
       commands: ['ZADD {ns}best 100 alice', 'ZADD {ns}best GT 80 alice', 'ZSCORE {ns}best alice'],
       answer: '"100"',
@@ -309,6 +321,7 @@ export const topic: Topic = {
       id: 'data-types-zincrby',
       kind: 'command',
       level: 'beginner',
+      versions: 'Redis 1.2+ · Valkey 7.2+',
       question: 'Bob just scored 30 more points. Update `{ns}leaderboard` in one command.',
       setup: ['ZADD {ns}leaderboard 100 alice 80 bob'],
       check: zscoreEquals('leaderboard', 'bob', 110),
@@ -323,6 +336,7 @@ export const topic: Topic = {
       id: 'data-types-hash-object',
       kind: 'command',
       level: 'beginner',
+      versions: 'Redis 4.0+ · Valkey 7.2+',
       question: 'Store user 42 as a hash `{ns}user:42` with the fields name = Ada and plan = pro, in one command.',
       setup: [],
       check: all(hashHas('user:42', { name: 'Ada', plan: 'pro' }), lengthIs('user:42', 2)),
@@ -337,6 +351,7 @@ export const topic: Topic = {
       id: 'data-types-bitmap-flag',
       kind: 'command',
       level: 'intermediate',
+      versions: 'Redis 2.6+ · Valkey 7.2+',
       question: 'Users have integer ids. Mark user 5 as active today in the bitmap `{ns}active:today`.',
       setup: [],
       check: custom('bit 5 of active:today set to 1', async (ctx) => {
@@ -358,6 +373,7 @@ export const topic: Topic = {
       id: 'data-types-encodings-memory',
       kind: 'open',
       level: 'advanced',
+      versions: 'Redis 7.0+ · Valkey 7.2+',
       question:
         'Why does Redis keep several internal encodings per type, and how would you use that to cut the memory of 50 million small objects?',
       keyPoints: [
@@ -377,6 +393,7 @@ export const topic: Topic = {
       id: 'data-types-model-features',
       kind: 'open',
       level: 'intermediate',
+      versions: 'Redis 6.2+ · Valkey 7.2+',
       question:
         'Pick a Redis type for each: a user profile, the last 100 actions of a user, the tags on an article, a "trending in the last hour" ranking, and an audit log that several services consume.',
       keyPoints: [

@@ -15,6 +15,7 @@ export const topic: Topic = {
       id: 'expiry-eviction-ttl-codes',
       kind: 'choice',
       level: 'beginner',
+      versions: 'Redis 2.8+ · Valkey 7.2+',
       question: 'TTL can reply -1 or -2. What do they mean?',
       options: [
         {
@@ -43,6 +44,7 @@ export const topic: Topic = {
       id: 'expiry-eviction-how-expiry-works',
       kind: 'choice',
       level: 'intermediate',
+      versions: 'Redis 6.0+ · Valkey 7.2+',
       question: 'How does Redis remove keys whose TTL has passed? (pick all that apply)',
       options: [
         {
@@ -76,6 +78,7 @@ export const topic: Topic = {
       id: 'expiry-eviction-replicas',
       kind: 'choice',
       level: 'advanced',
+      versions: 'Redis 4.0+ · Valkey 7.2+',
       question: 'How do replicas handle keys with a TTL?',
       options: [
         {
@@ -103,7 +106,8 @@ export const topic: Topic = {
       id: 'expiry-eviction-default-policy',
       kind: 'choice',
       level: 'beginner',
-      question: 'A Redis 7 server with the default configuration reaches its maxmemory. What happens to a SET?',
+      versions: 'Redis 3.0+ · Valkey 7.2+',
+      question: 'A Redis server (3.0 or later) with the default configuration reaches its maxmemory. What happens to a SET?',
       options: [
         {
           text: 'It fails with an OOM error, because the default policy is noeviction; reads still work',
@@ -136,6 +140,7 @@ export const topic: Topic = {
       id: 'expiry-eviction-pick-policy',
       kind: 'choice',
       level: 'intermediate',
+      versions: 'Redis 4.0+ · Valkey 7.2+',
       question:
         'A pure cache: every key can be rebuilt from the database, most keys have no TTL, and a steady set of keys is popular day after day. Which policy fits best?',
       options: [
@@ -170,6 +175,7 @@ export const topic: Topic = {
       id: 'expiry-eviction-approximated-lru',
       kind: 'choice',
       level: 'advanced',
+      versions: 'Redis 3.0+ · Valkey 7.2+',
       question: 'How does Redis find the "least recently used" key to evict?',
       options: [
         {
@@ -198,6 +204,7 @@ export const topic: Topic = {
       id: 'expiry-eviction-lfu-counter',
       kind: 'choice',
       level: 'advanced',
+      versions: 'Redis 4.0+ · Valkey 7.2+',
       question: 'How does the LFU policy count how frequently a key is used?',
       options: [
         {
@@ -226,6 +233,7 @@ export const topic: Topic = {
       id: 'expiry-eviction-set-clears-ttl',
       kind: 'predict',
       level: 'beginner',
+      versions: 'Redis 6.2+ · Valkey 7.2+',
       question: 'A session key has an expiry; then it is overwritten with a plain SET. What does TTL reply?',
       commands: ['SET {ns}session abc EXAT 4102444800', 'SET {ns}session xyz', 'TTL {ns}session'],
       answer: '(integer) -1',
@@ -238,6 +246,7 @@ export const topic: Topic = {
       id: 'expiry-eviction-incr-keeps-ttl',
       kind: 'predict',
       level: 'intermediate',
+      versions: 'Redis 7.0+ · Valkey 7.2+',
       question: 'A counter expires at a fixed Unix time (in the year 2100). After INCR, what does EXPIRETIME reply?',
       commands: ['SET {ns}hits 1 EXAT 4102444800', 'INCR {ns}hits', 'EXPIRETIME {ns}hits'],
       answer: '(integer) 4102444800',
@@ -249,6 +258,7 @@ export const topic: Topic = {
       id: 'expiry-eviction-expire-nx',
       kind: 'predict',
       level: 'intermediate',
+      versions: 'Redis 7.0+ · Valkey 7.2+',
       question: 'The token already has a 5-minute TTL. What does EXPIRE with NX reply?',
       commands: ['SET {ns}token t1 EX 300', 'EXPIRE {ns}token 3600 NX'],
       answer: '(integer) 0',
@@ -262,6 +272,7 @@ export const topic: Topic = {
       id: 'expiry-eviction-expire-gt-persistent',
       kind: 'predict',
       level: 'advanced',
+      versions: 'Redis 7.0+ · Valkey 7.2+',
       question: 'The key has no TTL at all. What does EXPIRE with GT reply?',
       commands: ['SET {ns}config v1', 'EXPIRE {ns}config 100 GT'],
       answer: '(integer) 0',
@@ -274,6 +285,7 @@ export const topic: Topic = {
       id: 'expiry-eviction-object-freq',
       kind: 'predict',
       level: 'advanced',
+      versions: 'Redis 4.0+ · Valkey 7.2+',
       question: 'On a server with the default maxmemory-policy, what does OBJECT FREQ reply for an existing key?',
       commands: ['SET {ns}page v', 'OBJECT FREQ {ns}page'],
       answer:
@@ -288,6 +300,7 @@ export const topic: Topic = {
       id: 'expiry-eviction-keepttl',
       kind: 'command',
       level: 'intermediate',
+      versions: 'Redis 6.0+ · Valkey 7.2+',
       question: '`{ns}token` has about an hour left. Change its value to v2 without changing its expiry, in one command.',
       setup: ['SET {ns}token v1 EX 3600'],
       check: all(stringEquals('token', 'v2'), ttlBetween('token', 3500, 3600)),
@@ -302,6 +315,7 @@ export const topic: Topic = {
       id: 'expiry-eviction-expire-nx-cmd',
       kind: 'command',
       level: 'intermediate',
+      versions: 'Redis 7.0+ · Valkey 7.2+',
       question:
         'Give `{ns}report` a 10-minute TTL, but only if it has no TTL yet, so an expiry set by another service is never overwritten. Use a Redis 7.0 EXPIRE option.',
       setup: ['SET {ns}report data'],
@@ -317,6 +331,7 @@ export const topic: Topic = {
       id: 'expiry-eviction-mass-expiry',
       kind: 'open',
       level: 'intermediate',
+      versions: 'Redis 2.6+ · Valkey 7.2+',
       question:
         'A deploy warms a cache by writing two million keys, all with `EX 3600`. What happens an hour later, and how do you avoid it?',
       keyPoints: [
@@ -334,12 +349,13 @@ export const topic: Topic = {
       id: 'expiry-eviction-oom',
       kind: 'open',
       level: 'advanced',
+      versions: 'Redis 4.0+ · Valkey 7.2+',
       question: 'Writes start failing with "OOM command not allowed when used memory > \'maxmemory\'". How do you diagnose and fix it?',
       keyPoints: [
         'Check INFO memory: used_memory vs maxmemory, fragmentation, and maxmemory_policy (noeviction causes the error)',
         'Decide the role: a cache should use an allkeys-lru or allkeys-lfu policy; a primary store needs more memory or less data',
         'volatile-* policies fail the same way when few keys have a TTL',
-        'Find what grew: redis-cli --bigkeys / --memkeys, MEMORY USAGE, keys missing a TTL, unbounded lists or streams',
+        'Find what grew: redis-cli --bigkeys / --memkeys (6.0+), MEMORY USAGE, keys missing a TTL, unbounded lists or streams',
         'Count non-data memory: client output buffers, replication backlog, AOF buffers, Lua scripts',
         'Leave headroom below RAM for fork copy-on-write during BGSAVE or AOF rewrite',
       ],

@@ -15,7 +15,8 @@ export const topic: Topic = {
       id: 'fundamentals-single-threaded',
       kind: 'choice',
       level: 'beginner',
-      question: 'How does Redis 7 execute the commands it receives from many clients at once?',
+      versions: 'Redis 6.0+ · Valkey 7.2+',
+      question: 'How does Redis execute the commands it receives from many clients at once?',
       options: [
         {
           text: 'One main thread runs commands one after another, so every single command is atomic',
@@ -48,12 +49,13 @@ export const topic: Topic = {
       id: 'fundamentals-io-threads',
       kind: 'choice',
       level: 'intermediate',
+      versions: 'Redis 6.0–7.x · Valkey 7.2 (Redis 8 and Valkey 8 rewrote I/O threading)',
       question: 'Redis 6.0 added `io-threads`. On Redis 6.x and 7.x, what do these threads do?',
       options: [
         {
           text: 'They write replies to sockets (and, with io-threads-do-reads yes, read and parse requests) while the main thread still executes every command',
           correct: true,
-          why: 'Socket I/O and protocol parsing are the part that scales across cores; execution stays serial. (Redis 8.0 rewrote I/O threading: reads and writes are always threaded and io-threads-do-reads has no effect.)',
+          why: 'Socket I/O and protocol parsing are the part that scales across cores; execution stays serial. (Redis 8.0 rewrote I/O threading: reads and writes are always threaded and io-threads-do-reads has no effect; Valkey 8.0 did the same with its asynchronous I/O threads.)',
         },
         {
           text: 'They execute read-only commands in parallel with the main thread',
@@ -83,6 +85,7 @@ export const topic: Topic = {
       id: 'fundamentals-why-fast',
       kind: 'choice',
       level: 'beginner',
+      versions: 'Redis 2.6+ · Valkey 7.2+',
       question: 'Which of these are real reasons Redis answers in microseconds? (pick all that apply)',
       options: [
         {
@@ -96,7 +99,7 @@ export const topic: Topic = {
           why: 'Non-blocking I/O plus serial execution avoids context switches and synchronisation costs.',
         },
         {
-          text: 'Small values use compact encodings (int, embstr, listpack, intset) that are cache-friendly',
+          text: 'Small values use compact encodings (int, embstr, listpack or ziplist before 7.0, intset) that are cache-friendly',
           correct: true,
           why: 'Contiguous memory means fewer allocations and fewer CPU cache misses.',
         },
@@ -120,6 +123,7 @@ export const topic: Topic = {
       id: 'fundamentals-resp',
       kind: 'choice',
       level: 'intermediate',
+      versions: 'Redis 6.0+ · Valkey 7.2+',
       question: 'What is RESP? (pick all that apply)',
       options: [
         {
@@ -146,14 +150,15 @@ export const topic: Topic = {
       explanation:
         'RESP is a simple, human-readable yet binary-safe request/response protocol: a command like SET k v travels as ' +
         '*3\\r\\n$3\\r\\nSET\\r\\n$1\\r\\nk\\r\\n$1\\r\\nv\\r\\n. It is cheap to parse, which is part of why Redis is fast. ' +
-        'RESP3 (Redis 6.0+, negotiated with HELLO 3) adds richer types and out-of-band push messages. `CLIENT INFO` shows ' +
-        'which one a connection speaks (resp=2 unless it sent HELLO 3).',
+        'RESP3 (Redis 6.0+, negotiated with HELLO 3) adds richer types and out-of-band push messages. Since Redis 7.0 `CLIENT INFO` ' +
+        'shows which one a connection speaks (resp=2 unless it sent HELLO 3).',
       proof: ['CLIENT INFO', 'ECHO hello'],
     },
     {
       id: 'fundamentals-complexity',
       kind: 'choice',
       level: 'intermediate',
+      versions: 'Redis 2.8+ · Valkey 7.2+',
       question:
         'A key holds a collection with 5 million elements. Which commands are O(N) in its size and can stall every client? (pick all that apply)',
       options: [
@@ -173,6 +178,7 @@ export const topic: Topic = {
       id: 'fundamentals-blocking',
       kind: 'choice',
       level: 'intermediate',
+      versions: 'Redis 2.0+ · Valkey 7.2+',
       question: 'A worker runs `BLPOP jobs 0` while the list `jobs` is empty. What happens?',
       options: [
         {
@@ -197,7 +203,7 @@ export const topic: Topic = {
         },
       ],
       explanation:
-        'BLPOP, BRPOP, BLMOVE, BLMPOP, BZPOPMIN and XREAD BLOCK suspend only the calling connection. The server records the ' +
+        'BLPOP, BRPOP, BZPOPMIN (5.0+), XREAD BLOCK (5.0+), BLMOVE (6.2+) and BLMPOP (7.0+) suspend only the calling connection. The server records the ' +
         'client as waiting on the key and serves it as soon as another client pushes, in first-come first-served order. ' +
         'Because the connection is occupied, workers that block need their own connection rather than a shared pooled one.',
       proof: ['BLPOP {ns}jobs 1', 'RPUSH {ns}jobs job-1', 'BLPOP {ns}jobs 1'],
@@ -206,6 +212,7 @@ export const topic: Topic = {
       id: 'fundamentals-incr-not-integer',
       kind: 'predict',
       level: 'beginner',
+      versions: 'Redis 2.6+ · Valkey 7.2+',
       question: 'A price was stored as a decimal string. What does INCR reply?',
       setup: ['SET {ns}price 9.99'],
       commands: ['INCR {ns}price'],
@@ -219,6 +226,7 @@ export const topic: Topic = {
       id: 'fundamentals-incr-overflow',
       kind: 'predict',
       level: 'advanced',
+      versions: 'Redis 2.6+ · Valkey 7.2+',
       question: 'The counter already holds the largest signed 64-bit integer. What does INCR reply?',
       commands: ['SET {ns}n 9223372036854775807', 'INCR {ns}n'],
       answer: '(error) ERR increment or decrement would overflow',
@@ -230,6 +238,7 @@ export const topic: Topic = {
       id: 'fundamentals-blpop-timeout',
       kind: 'predict',
       level: 'intermediate',
+      versions: 'Redis 6.0+ · Valkey 7.2+',
       question: 'A blocking pop with a 100 ms timeout runs against a key that does not exist. What is the reply once the timeout expires?',
       commands: ['BLPOP {ns}empty-queue 0.1'],
       answer: '(nil)',
@@ -241,6 +250,7 @@ export const topic: Topic = {
       id: 'fundamentals-atomic-incrby',
       kind: 'command',
       level: 'beginner',
+      versions: 'Redis 1.0+ · Valkey 7.2+',
       question: '`{ns}visits` holds 10. Add 5 to it in one atomic command (no GET followed by SET).',
       setup: ['SET {ns}visits 10'],
       check: all(stringEquals('visits', '15'), learnerUsed('INCRBY', 'INCRBYFLOAT')),
@@ -255,6 +265,7 @@ export const topic: Topic = {
       id: 'fundamentals-blocking-pop',
       kind: 'command',
       level: 'intermediate',
+      versions: 'Redis 2.0+ · Valkey 7.2+',
       question:
         '`{ns}jobs` is a FIFO queue filled with RPUSH. Take the oldest job with a blocking pop that would wait up to 5 seconds if the queue were empty.',
       setup: ['RPUSH {ns}jobs job-1 job-2'],
@@ -271,6 +282,7 @@ export const topic: Topic = {
       id: 'fundamentals-single-thread-tradeoffs',
       kind: 'open',
       level: 'advanced',
+      versions: 'Redis 3.0+ · Valkey 7.2+',
       question:
         'Redis executes commands on one thread. What does that guarantee, what does it cost, and how do you get more throughput when one core is not enough?',
       keyPoints: [
@@ -290,6 +302,7 @@ export const topic: Topic = {
       id: 'fundamentals-request-lifecycle',
       kind: 'open',
       level: 'intermediate',
+      versions: 'Redis 6.0+ · Valkey 7.2+',
       question: 'Walk through what happens between a client sending `SET user:1 Ada` and receiving `OK`.',
       keyPoints: [
         'The client encodes the command as a RESP array of bulk strings and writes it to the TCP socket',

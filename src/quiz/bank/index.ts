@@ -15,21 +15,37 @@ import { topic as security } from './security.js';
 import { topic as memoryOperations } from './memory-operations.js';
 import { topic as modules } from './modules.js';
 import { topic as systemDesign } from './system-design.js';
+import { topic as internals } from './internals.js';
+import { topic as ecosystem } from './ecosystem.js';
+import { topic as replicationOperations } from './replication-operations.js';
+import { topic as sentinelOperations } from './sentinel-operations.js';
+import { topic as clusterOperations } from './cluster-operations.js';
+import { topic as clientSideCaching } from './client-side-caching.js';
+import { topic as streams } from './streams.js';
+import { topic as latencyMemory } from './latency-memory.js';
 
 export const TOPICS: Topic[] = [
   fundamentals,
+  internals,
   dataTypes,
   expiryEviction,
   persistence,
   replicationSentinel,
+  replicationOperations,
+  sentinelOperations,
   cluster,
+  clusterOperations,
   transactionsLua,
   pipeliningPerformance,
   caching,
+  clientSideCaching,
   locks,
   messaging,
+  streams,
   security,
   memoryOperations,
+  latencyMemory,
   modules,
   systemDesign,
+  ecosystem,
 ];

@@ -19,6 +19,7 @@ export const topic: Topic = {
       id: 'locks-acquire',
       kind: 'choice',
       level: 'beginner',
+      versions: 'Redis 2.6.12+ · Valkey 7.2+',
       question: 'Which command acquires a lock on order 1 correctly?',
       options: [
         {
@@ -53,6 +54,7 @@ export const topic: Topic = {
       id: 'locks-why-token',
       kind: 'choice',
       level: 'intermediate',
+      versions: 'Redis 2.6.12+ · Valkey 7.2+ (DELEX: Redis 8.4+; DELIFEQ: Valkey 9.0+)',
       question: 'Why must the lock value be a token unique to each acquisition, and why must the release check it?',
       options: [
         {
@@ -80,12 +82,13 @@ export const topic: Topic = {
         'The failure goes like this: A takes the lock for 10 s, stalls for 12 s (GC pause, slow query), the key expires, ' +
         'B takes the lock, then A finishes and runs DEL, so C can enter while B is still working. Releasing with ' +
         "compare-and-delete (GET equals my token, then DEL, inside one Lua script) makes A's late release harmless. " +
-        'Redis 8.4 adds `DELEX key IFEQ token` for the same job; on 7.x the script is the standard answer.',
+        'Redis 8.4 adds `DELEX key IFEQ token` and Valkey 9.0 `DELIFEQ key token` for the same job; on Redis 7.x and Valkey 8 the script is the standard answer.',
     },
     {
       id: 'locks-compare-delete',
       kind: 'predict',
       level: 'intermediate',
+      versions: 'Redis 2.6.12+ · Valkey 7.2+',
       question:
         'Client A (token `tokA`) finished late: its lock expired and client B now holds it with token `tokB`. A runs the ' +
         'compare-and-delete script. What does it reply?',
@@ -102,9 +105,10 @@ export const topic: Topic = {
       id: 'locks-release-safely',
       kind: 'command',
       level: 'intermediate',
+      versions: 'Redis 2.6.12+ · Valkey 7.2+',
       question:
         'You hold `{ns}lock:invoice:9` with token `tok-7f3a`. Release it safely: delete it only if it still holds your ' +
-        'token, in one atomic step (Redis 7 has no single command for this, so use a script).',
+        'token, in one atomic step (Redis 7 and Valkey 8 have no single command for this, so use a script).',
       setup: ['SET {ns}lock:invoice:9 tok-7f3a PX 60000'],
       check: all(notExists('lock:invoice:9'), learnerUsed('EVAL', 'EVALSHA', 'FCALL')),
       answer: [`${RELEASE} {ns}lock:invoice:9 tok-7f3a`],
@@ -112,13 +116,14 @@ export const topic: Topic = {
       explanation:
         'A plain DEL removes the key whoever holds it. The Lua script checks the value and deletes in one atomic step; ' +
         'pass the key through KEYS and the token through ARGV so it works with ACL key patterns and Redis Cluster, and ' +
-        'load it once with SCRIPT LOAD to call it by EVALSHA. Redis 8.4 adds `DELEX key IFEQ value` for the same job.',
+        'load it once with SCRIPT LOAD to call it by EVALSHA. Redis 8.4 adds `DELEX key IFEQ value` for the same job (Valkey 9.0: `DELIFEQ key value`).',
       proof: [`${RELEASE} {ns}lock:invoice:9 tok-7f3a`],
     },
     {
       id: 'locks-extend-owned',
       kind: 'command',
       level: 'advanced',
+      versions: 'Redis 2.6.12+ · Valkey 7.2+',
       question:
         'Your job holds `{ns}lock:report` with token `tok-1` and about 5 seconds left, but needs more time. Extend the ' +
         'lock to 30 seconds, only if it is still yours.',
@@ -136,6 +141,7 @@ export const topic: Topic = {
       id: 'locks-expiry-vs-work',
       kind: 'choice',
       level: 'advanced',
+      versions: 'Redis 2.6.12+ · Valkey 7.2+',
       question:
         'A job takes a 10-second lock, then a 15-second stop-the-world GC pause hits it. Release is token-checked. What ' +
         'can still go wrong? (Pick all that apply.)',
@@ -171,6 +177,7 @@ export const topic: Topic = {
       id: 'locks-fencing-token',
       kind: 'choice',
       level: 'advanced',
+      versions: 'Redis 2.6.12+ · Valkey 7.2+',
       question: 'What is a fencing token, and who checks it?',
       options: [
         {
@@ -205,6 +212,7 @@ export const topic: Topic = {
       id: 'locks-redlock',
       kind: 'choice',
       level: 'advanced',
+      versions: 'Redis 2.6.12+ · Valkey 7.2+',
       question: 'Which statements about Redlock are accurate? (Pick all that apply.)',
       options: [
         {
@@ -238,6 +246,7 @@ export const topic: Topic = {
       id: 'locks-semaphore',
       kind: 'choice',
       level: 'advanced',
+      versions: 'Redis 5.0+ · Valkey 7.2+',
       question:
         'At most 5 calls to a partner API may run at once across all your servers, and holders can crash. Which Redis ' +
         'designs work? (Pick all that apply.)',
@@ -278,6 +287,7 @@ export const topic: Topic = {
       id: 'locks-leader-election',
       kind: 'choice',
       level: 'intermediate',
+      versions: 'Redis 2.6.12+ · Valkey 7.2+',
       question:
         'Scheduler instances elect a leader with `SET leader:scheduler <id> NX PX 10000` and the leader renews every 3 ' +
         'seconds. The leader loses its network for 12 seconds. What should happen?',
@@ -314,6 +324,7 @@ export const topic: Topic = {
       id: 'locks-idempotency-stuck',
       kind: 'open',
       level: 'intermediate',
+      versions: 'Redis 2.6.12+ · Valkey 7.2+',
       question:
         'An API stores idempotency keys with `SET idem:<key> processing NX EX 3600` and answers 409 "already processed" ' +
         'whenever that SET fails. What goes wrong, and how would you design it instead?',
@@ -336,6 +347,7 @@ export const topic: Topic = {
       id: 'locks-when-not-redis',
       kind: 'open',
       level: 'advanced',
+      versions: 'Redis 3.0+ · Valkey 7.2+',
       question: 'When would you not use a Redis lock, and what would you use instead?',
       keyPoints: [
         'When overlapping holders would corrupt data (money, inventory) and the protected resource cannot check fencing tokens.',

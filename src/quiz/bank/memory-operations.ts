@@ -15,6 +15,7 @@ export const topic: Topic = {
       id: 'memory-ops-keys-vs-scan',
       kind: 'choice',
       level: 'beginner',
+      versions: 'Redis 2.8+ · Valkey 7.2+',
       question: 'Why is `KEYS user:*` dangerous on a production server with 50 million keys, and what replaces it?',
       options: [
         {
@@ -49,6 +50,7 @@ export const topic: Topic = {
       id: 'memory-ops-scan-sessions',
       kind: 'command',
       level: 'beginner',
+      versions: 'Redis 2.8+ · Valkey 7.2+',
       question: 'List the session keys (`{ns}session:*`) the production-safe way, without KEYS.',
       setup: ['SET {ns}session:1 a', 'SET {ns}session:2 b', 'SET {ns}session:3 c', 'SET {ns}user:1 x'],
       check: learnerReply(
@@ -67,6 +69,7 @@ export const topic: Topic = {
       id: 'memory-ops-fragmentation',
       kind: 'choice',
       level: 'intermediate',
+      versions: 'Redis 4.0+ · Valkey 7.2+',
       question:
         '`INFO memory` shows `used_memory_human:2.00G`, `used_memory_rss_human:3.40G` and `mem_fragmentation_ratio:1.70`. ' +
         'What does it mean, and what can you do?',
@@ -105,6 +108,7 @@ export const topic: Topic = {
       id: 'memory-ops-unlink-count',
       kind: 'predict',
       level: 'beginner',
+      versions: 'Redis 4.0+ · Valkey 7.2+',
       question: 'One of the three keys does not exist. What does UNLINK reply?',
       setup: ['SET {ns}a 1', 'RPUSH {ns}c x y z'],
       commands: ['UNLINK {ns}a {ns}b {ns}c'],
@@ -119,6 +123,7 @@ export const topic: Topic = {
       id: 'memory-ops-unlink-big',
       kind: 'command',
       level: 'intermediate',
+      versions: 'Redis 4.0+ · Valkey 7.2+',
       question: 'In production `{ns}big:list` holds millions of elements. Delete it so that freeing its memory does not block the server.',
       setup: ['RPUSH {ns}big:list a b c d e f g h'],
       check: all(notExists('big:list'), learnerUsed('UNLINK')),
@@ -135,6 +140,7 @@ export const topic: Topic = {
       id: 'memory-ops-object-freq',
       kind: 'predict',
       level: 'advanced',
+      versions: 'Redis 4.0+ · Valkey 7.2+',
       question: 'The server runs with the default eviction policy (noeviction). What does OBJECT FREQ reply for an existing key?',
       setup: ['SET {ns}product:1 lamp'],
       commands: ['OBJECT FREQ {ns}product:1'],
@@ -151,6 +157,7 @@ export const topic: Topic = {
       id: 'memory-ops-big-keys',
       kind: 'choice',
       level: 'intermediate',
+      versions: 'Redis 6.0+ · Valkey 7.2+',
       question: 'How do you find the keys that use the most memory without blocking the server?',
       options: [
         {
@@ -184,6 +191,7 @@ export const topic: Topic = {
       id: 'memory-ops-slowlog',
       kind: 'choice',
       level: 'intermediate',
+      versions: 'Redis 2.2+ · Valkey 7.2+',
       question: 'Which statements about SLOWLOG are true? (Pick all that apply.)',
       options: [
         {
@@ -222,6 +230,7 @@ export const topic: Topic = {
       id: 'memory-ops-latency-tools',
       kind: 'choice',
       level: 'intermediate',
+      versions: 'Redis 2.8+ · Valkey 7.2+',
       question: 'Latency spikes appear a few times an hour on a busy production server. What do you reach for first?',
       options: [
         {
@@ -256,6 +265,7 @@ export const topic: Topic = {
       id: 'memory-ops-max-clients',
       kind: 'choice',
       level: 'intermediate',
+      versions: 'Redis 2.6+ · Valkey 7.2+',
       question: 'The application logs `ERR max number of clients reached`. What do you do?',
       options: [
         {
@@ -290,6 +300,7 @@ export const topic: Topic = {
       id: 'memory-ops-hit-ratio',
       kind: 'choice',
       level: 'beginner',
+      versions: 'Redis 2.6+ · Valkey 7.2+',
       question: "How do you measure a Redis cache's hit ratio from the server side?",
       options: [
         {
@@ -324,6 +335,7 @@ export const topic: Topic = {
       id: 'memory-ops-memory-growth',
       kind: 'open',
       level: 'advanced',
+      versions: 'Redis 4.0+ · Valkey 7.2+',
       question: 'Redis memory grew from 4 GB to 11 GB in a week, although the dataset should be stable. How do you find out why?',
       keyPoints: [
         'INFO memory: used_memory against used_memory_rss (fragmentation), used_memory_dataset against overhead, maxmemory and the policy.',
@@ -343,6 +355,7 @@ export const topic: Topic = {
       id: 'memory-ops-latency-runbook',
       kind: 'open',
       level: 'advanced',
+      versions: 'Redis 2.8+ · Valkey 7.2+',
       question: 'Users report that Redis p99 latency jumps from 1 ms to 200 ms several times a day. Walk through your investigation.',
       keyPoints: [
         'Separate client from server: `redis-cli --latency` from the app host, `--intrinsic-latency` on the Redis host, and client-side connection pool metrics.',

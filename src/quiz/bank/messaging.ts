@@ -24,6 +24,7 @@ export const topic: Topic = {
       id: 'messaging-pubsub-offline',
       kind: 'choice',
       level: 'beginner',
+      versions: 'Redis 2.6+ · Valkey 7.2+',
       question: 'A subscriber to channel `orders` is disconnected for 10 seconds while 50 messages are published. What happens to them?',
       options: [
         {
@@ -58,6 +59,7 @@ export const topic: Topic = {
       id: 'messaging-pattern-twice',
       kind: 'choice',
       level: 'intermediate',
+      versions: 'Redis 2.0+ · Valkey 7.2+',
       question:
         'One connection runs `SUBSCRIBE news.sports` and `PSUBSCRIBE news.*`. Someone publishes to `news.sports`. What ' +
         'does that connection receive?',
@@ -86,7 +88,7 @@ export const topic: Topic = {
       explanation:
         'A client subscribed to a channel and to a pattern matching it, or to several matching patterns, receives the ' +
         'message once per match. Patterns also cost CPU on every PUBLISH, since each message is checked against every ' +
-        'pattern subscription. On RESP2 a subscribed connection may only run (P|S)SUBSCRIBE, (P|S)UNSUBSCRIBE, PING, ' +
+        'pattern subscription. On RESP2 (7.0+) a subscribed connection may only run (P|S)SUBSCRIBE, (P|S)UNSUBSCRIBE, PING, ' +
         'RESET and QUIT, which is why clients use a dedicated connection for subscriptions; RESP3 lifts that limit.',
       proof: ['PUBSUB NUMSUB news.sports', 'PUBSUB NUMPAT', 'PUBLISH {ns}news.sports goal'],
     },
@@ -94,6 +96,7 @@ export const topic: Topic = {
       id: 'messaging-sharded-pubsub',
       kind: 'choice',
       level: 'advanced',
+      versions: 'Redis 7.0+ · Valkey 7.2+',
       question: 'Why did Redis 7.0 add sharded Pub/Sub (`SSUBSCRIBE`, `SPUBLISH`)?',
       options: [
         {
@@ -128,6 +131,7 @@ export const topic: Topic = {
       id: 'messaging-reliable-queue',
       kind: 'command',
       level: 'intermediate',
+      versions: 'Redis 6.2+ · Valkey 7.2+',
       question:
         'Producers RPUSH jobs onto `{ns}queue:jobs`, so the oldest is on the left. As a worker, take the oldest job in a ' +
         'way that cannot lose it if you crash before finishing: move it atomically onto `{ns}queue:processing`.',
@@ -150,6 +154,7 @@ export const topic: Topic = {
       id: 'messaging-approximate-trim',
       kind: 'predict',
       level: 'advanced',
+      versions: 'Redis 5.0+ · Valkey 7.2+',
       question:
         'Every XADD asks to keep the stream at about 3 entries with `MAXLEN ~ 3`. With the default configuration, how long ' +
         'is the stream after five adds?',
@@ -174,6 +179,7 @@ export const topic: Topic = {
       id: 'messaging-xack-undelivered',
       kind: 'predict',
       level: 'advanced',
+      versions: 'Redis 5.0+ · Valkey 7.2+',
       question:
         'Stream `{ns}orders` holds entries 1-0, 2-0 and 3-0. Consumer c1 of group `workers` has read the first two and ' +
         'not acknowledged them. It now acknowledges 1-0 and 3-0. What does XACK reply?',
@@ -190,6 +196,7 @@ export const topic: Topic = {
       id: 'messaging-claim-stuck',
       kind: 'command',
       level: 'advanced',
+      versions: 'Redis 6.2+ · Valkey 7.2+',
       question:
         'Consumer `c1` of group `workers` read entries 1-0 and 2-0 from `{ns}orders`, then crashed without acknowledging ' +
         'them. As consumer `c2`, take over every pending entry of the group. Use a min-idle-time of 0 here; in production ' +
@@ -225,6 +232,7 @@ export const topic: Topic = {
       id: 'messaging-delivery-guarantee',
       kind: 'choice',
       level: 'intermediate',
+      versions: 'Redis 5.0+ · Valkey 7.2+',
       question:
         'A stream consumer writes an order to the database and crashes before XACK. Another consumer later claims the ' +
         'entry. What delivery guarantee is this, and what must consumers do?',
@@ -254,13 +262,14 @@ export const topic: Topic = {
         'Consumer groups track delivered-but-unacknowledged entries, so a crash leads to redelivery rather than loss. ' +
         'Make handlers idempotent: record the processed entry ID together with the effect in one database transaction, ' +
         'or guard with a `SET processed:<id> 1 NX EX …` key. Redis itself can also lose recent writes: with AOF ' +
-        '`everysec` about a second of XADDs on a crash, and acknowledged writes on a failover, because replication is ' +
+        '`everysec` about a second of XADDs on a crash (up to about two when fsync lags), and acknowledged writes on a failover, because replication is ' +
         'asynchronous.',
     },
     {
       id: 'messaging-keyspace-notifications',
       kind: 'choice',
       level: 'advanced',
+      versions: 'Redis 2.8+ · Valkey 7.2+',
       question:
         'You want to react when session keys expire, using keyspace notifications. Which statements are true? (Pick all that apply.)',
       options: [
@@ -296,6 +305,7 @@ export const topic: Topic = {
       id: 'messaging-choose-transport',
       kind: 'open',
       level: 'intermediate',
+      versions: 'Redis 6.2+ · Valkey 7.2+',
       question:
         'Your team needs (a) live price ticks pushed to browsers, (b) an order pipeline where no order may be lost and ' +
         'three services each consume every order, and (c) a simple email job queue. Which Redis structure fits each, and why?',
@@ -315,6 +325,7 @@ export const topic: Topic = {
       id: 'messaging-poison-messages',
       kind: 'open',
       level: 'advanced',
+      versions: 'Redis 6.2+ · Valkey 7.2+ (deleted IDs in the XAUTOCLAIM reply: 7.0+)',
       question:
         'One stream entry makes every consumer that processes it crash. How do you detect and contain such poison messages with consumer groups?',
       keyPoints: [

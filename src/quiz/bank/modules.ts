@@ -14,6 +14,7 @@ export const topic: Topic = {
       id: 'modules-redis8-bundled',
       kind: 'choice',
       level: 'beginner',
+      versions: 'Redis 8.0+ (not in Valkey 8)',
       question: 'What changed for modules with Redis 8.0 (Redis Open Source, 2025)?',
       options: [
         {
@@ -41,13 +42,14 @@ export const topic: Topic = {
         'Up to 7.x you got these capabilities by loading RedisJSON, RediSearch, RedisTimeSeries and RedisBloom, or by ' +
         'running Redis Stack. Redis 8.0 folded them into Redis Open Source (and added AGPLv3 as a licence option), so a ' +
         'stock Redis 8 server answers JSON.SET or FT.SEARCH out of the box. On 7.x, check what is loaded before relying ' +
-        'on any of them.',
+        "on any of them. Source builds include them only with BUILD_WITH_MODULES=yes and some distribution packages leave them out (Debian 13's redis 8.0.2 lists only vectorset), while Valkey 8 bundles none: valkey-json, valkey-bloom and valkey-search are separate modules.",
       proof: ['MODULE LIST', 'INFO modules'],
     },
     {
       id: 'modules-detect',
       kind: 'choice',
       level: 'beginner',
+      versions: 'Redis 4.0+ · Valkey 7.2+',
       question:
         'You connect to an unfamiliar Redis 7.0 server. How can you find out whether the JSON commands are available? (Pick all that apply.)',
       options: [
@@ -82,6 +84,7 @@ export const topic: Topic = {
       id: 'modules-json-path',
       kind: 'choice',
       level: 'intermediate',
+      versions: 'Redis 8.0+, or Redis 6.0+ with RedisJSON 2.0+ (not in Valkey 8)',
       question: 'After `JSON.SET user:1 $ \'{"name":"Ada","langs":["en","fr"]}\'`, what does `JSON.GET user:1 $.name` return?',
       options: [
         {
@@ -121,6 +124,7 @@ export const topic: Topic = {
       id: 'modules-json-vs-hash',
       kind: 'choice',
       level: 'intermediate',
+      versions: 'Redis 8.0+, or Redis 6.0+ with RedisJSON 2.0+ (not in Valkey 8)',
       question: 'When is a JSON document a better fit than a hash? (Pick all that apply.)',
       options: [
         {
@@ -141,7 +145,7 @@ export const topic: Topic = {
         {
           text: 'You need a different expiry for each field',
           correct: false,
-          why: 'Hashes gained per-field expiry (HEXPIRE) in Redis 7.4; JSON has no per-path TTL.',
+          why: 'Hashes gained per-field expiry (HEXPIRE) in Redis 7.4 and Valkey 9.0; JSON has no per-path TTL.',
         },
       ],
       explanation:
@@ -154,6 +158,7 @@ export const topic: Topic = {
       id: 'modules-search-index',
       kind: 'choice',
       level: 'intermediate',
+      versions: 'Redis 8.0+, or Redis 6.0+ with RediSearch 2.0+ (not in Valkey 8)',
       question:
         'You ran `FT.CREATE idx:product ON HASH PREFIX 1 product: SCHEMA name TEXT price NUMERIC SORTABLE`. Later a new ' +
         'hash `product:42` is written with HSET. What happens?',
@@ -195,6 +200,7 @@ export const topic: Topic = {
       id: 'modules-probabilistic',
       kind: 'choice',
       level: 'intermediate',
+      versions: 'Redis 8.0+, or Redis 6.0+ with RedisBloom 2.4+ (not in Valkey 8)',
       question: 'Which pairings of a need with a probabilistic structure are right? (Pick all that apply.)',
       options: [
         {
@@ -235,6 +241,7 @@ export const topic: Topic = {
       id: 'modules-bloom-capacity',
       kind: 'choice',
       level: 'advanced',
+      versions: 'Redis 8.0+, or Redis 6.0+ with RedisBloom 2.2+ (not in Valkey 8)',
       question:
         'A Bloom filter created with `BF.RESERVE seen 0.001 1000000` receives its 1,000,001st distinct item. What happens by default?',
       options: [
@@ -271,6 +278,7 @@ export const topic: Topic = {
       id: 'modules-timeseries',
       kind: 'choice',
       level: 'intermediate',
+      versions: 'Redis 8.0+, or Redis 6.2+ with RedisTimeSeries 1.4+ (not in Valkey 8)',
       question: 'Why use a time series key for metrics instead of a sorted set of timestamp → value members?',
       options: [
         {
@@ -311,6 +319,7 @@ export const topic: Topic = {
       id: 'modules-bloom-without-module',
       kind: 'open',
       level: 'advanced',
+      versions: 'Redis 3.2+ · Valkey 7.2+',
       question:
         'Your managed Redis 7 has no modules, but you need a Bloom filter for "already recommended to this user" checks. ' +
         'How would you build one with core commands, and what are the trade-offs?',
@@ -336,6 +345,7 @@ export const topic: Topic = {
       id: 'modules-search-design',
       kind: 'open',
       level: 'intermediate',
+      versions: 'Redis 8.0+, or Redis 6.0+ with RediSearch 2.0+ (not in Valkey 8)',
       question:
         'Design product search for a catalogue kept in Redis: full text on the name, filters by category and price ' +
         'range, sorted by price. What would you do with the query engine, and what without it?',

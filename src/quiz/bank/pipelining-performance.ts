@@ -15,6 +15,7 @@ export const topic: Topic = {
       id: 'pipelining-performance-rtt',
       kind: 'choice',
       level: 'beginner',
+      versions: 'Redis 1.0+ · Valkey 7.2+',
       question:
         'A job sends 10,000 GETs one at a time over a link with 0.5 ms round-trip time and takes about 5 seconds. What is going on?',
       options: [
@@ -45,6 +46,7 @@ export const topic: Topic = {
       id: 'pipelining-performance-pipeline-vs-multi',
       kind: 'choice',
       level: 'intermediate',
+      versions: 'Redis 1.2+ · Valkey 7.2+',
       question: 'How does pipelining differ from MULTI/EXEC?',
       options: [
         {
@@ -72,6 +74,7 @@ export const topic: Topic = {
       id: 'pipelining-performance-batch-size',
       kind: 'choice',
       level: 'intermediate',
+      versions: 'Redis 2.6+ · Valkey 7.2+',
       question: 'You need to load one million keys. Why not send them all in a single pipeline?',
       options: [
         {
@@ -99,6 +102,7 @@ export const topic: Topic = {
       id: 'pipelining-performance-big-keys',
       kind: 'choice',
       level: 'intermediate',
+      versions: 'Redis 4.0+ · Valkey 7.2+ (redis-cli --memkeys: 6.0+)',
       question: 'Why are "big keys" (a hash with millions of fields, a 500 MB string) a problem? (pick all that apply)',
       options: [
         {
@@ -132,6 +136,7 @@ export const topic: Topic = {
       id: 'pipelining-performance-hot-key',
       kind: 'choice',
       level: 'advanced',
+      versions: 'Redis 6.0+ · Valkey 7.2+',
       question:
         'In a 6-shard cluster, one key receives 200,000 reads per second; its node is at 100% CPU while the others idle. What helps? (pick all that apply)',
       options: [
@@ -166,6 +171,7 @@ export const topic: Topic = {
       id: 'pipelining-performance-slowlog',
       kind: 'choice',
       level: 'beginner',
+      versions: 'Redis 2.2+ · Valkey 7.2+',
       question: 'What does SLOWLOG record?',
       options: [
         {
@@ -194,6 +200,7 @@ export const topic: Topic = {
       id: 'pipelining-performance-client-tracking',
       kind: 'choice',
       level: 'advanced',
+      versions: 'Redis 6.0+ · Valkey 7.2+',
       question: 'How does server-assisted client-side caching (Redis 6.0+) work? (pick all that apply)',
       options: [
         {
@@ -227,6 +234,7 @@ export const topic: Topic = {
       id: 'pipelining-performance-pooling',
       kind: 'choice',
       level: 'intermediate',
+      versions: 'Redis 2.6+ · Valkey 7.2+',
       question: 'Which statements about connections are true? (pick all that apply)',
       options: [
         {
@@ -260,6 +268,7 @@ export const topic: Topic = {
       id: 'pipelining-performance-benchmark',
       kind: 'choice',
       level: 'intermediate',
+      versions: 'Redis 2.6+ · Valkey 7.2+ (--threads: 6.0+)',
       question: 'You run `redis-benchmark -t set,get -n 100000 -c 50 -P 16 -q`. What does `-P 16` change?',
       options: [
         {
@@ -280,7 +289,7 @@ export const topic: Topic = {
       ],
       explanation:
         'redis-benchmark measures a server with synthetic load: -c connections, -n requests, -d value size, -t tests, -P ' +
-        'pipeline depth, --threads for the client. Its numbers are an upper bound for simple commands; benchmark your own ' +
+        'pipeline depth, --threads (6.0+) for the client. Its numbers are an upper bound for simple commands; benchmark your own ' +
         'command mix and value sizes before drawing conclusions.',
       proof: ['redis-benchmark -t set,get -n 100000 -q', 'redis-benchmark -t set,get -n 100000 -P 16 -q'],
       proofOn: 'shell',
@@ -289,12 +298,13 @@ export const topic: Topic = {
       id: 'pipelining-performance-hscan-small',
       kind: 'predict',
       level: 'advanced',
+      versions: 'Redis 2.8+ · Valkey 7.2+',
       question: 'A small hash is scanned with COUNT 1. What does the first HSCAN reply?',
       setup: ['HSET {ns}h a 1 b 2 c 3'],
       commands: ['HSCAN {ns}h 0 COUNT 1'],
       answer: '1) "0" 2) ["a" "1" "b" "2" "c" "3"]',
       explanation:
-        'COUNT is only a hint. A hash still in its compact listpack encoding cannot be iterated in pieces, so the whole hash ' +
+        'COUNT is only a hint. A hash still in its compact listpack encoding (ziplist before 7.0) cannot be iterated in pieces, so the whole hash ' +
         'comes back at once with cursor 0, meaning the scan is finished. That is harmless for small keys and exactly why ' +
         'the listpack thresholds keep such keys small.',
     },
@@ -302,6 +312,7 @@ export const topic: Topic = {
       id: 'pipelining-performance-slowlog-threshold',
       kind: 'predict',
       level: 'intermediate',
+      versions: 'Redis 2.2+ · Valkey 7.2+',
       question: 'With the default configuration, what is the slow log threshold (and in which unit)?',
       commands: ['CONFIG GET slowlog-log-slower-than'],
       answer: '1) "slowlog-log-slower-than" 2) "10000"',
@@ -314,6 +325,7 @@ export const topic: Topic = {
       id: 'pipelining-performance-mget',
       kind: 'command',
       level: 'beginner',
+      versions: 'Redis 1.0+ · Valkey 7.2+',
       question: 'Read the three prices `{ns}price:1`, `{ns}price:2` and `{ns}price:3` in a single command (one round trip).',
       setup: ['SET {ns}price:1 10', 'SET {ns}price:2 20', 'SET {ns}price:3 30'],
       check: learnerReply(
@@ -331,6 +343,7 @@ export const topic: Topic = {
       id: 'pipelining-performance-unlink',
       kind: 'command',
       level: 'intermediate',
+      versions: 'Redis 4.0+ · Valkey 7.2+',
       question: '`{ns}big` is a large set. Delete it so that its memory is freed in the background instead of on the main thread.',
       setup: ['SADD {ns}big m1 m2 m3 m4 m5 m6 m7 m8 m9 m10'],
       check: all(notExists('big'), learnerUsed('UNLINK')),
@@ -339,13 +352,14 @@ export const topic: Topic = {
       explanation:
         'UNLINK (Redis 4.0+) removes the key from the keyspace immediately and hands large values to a background thread ' +
         'to free. DEL frees everything synchronously, which for millions of elements can block the server for seconds, ' +
-        'unless lazyfree-lazy-user-del is set to yes.',
+        'unless lazyfree-lazy-user-del (6.0+) is set to yes.',
       proof: ['UNLINK {ns}big', 'CONFIG GET lazyfree-lazy-user-del'],
     },
     {
       id: 'pipelining-performance-latency-investigation',
       kind: 'open',
       level: 'advanced',
+      versions: 'Redis 2.8+ · Valkey 7.2+',
       question: 'Clients report p99 latency spikes of 50 ms on a Redis that normally answers in under 1 ms. How do you investigate?',
       keyPoints: [
         'SLOWLOG GET: slow commands (O(N) on big keys, KEYS, long scripts)',
@@ -365,6 +379,7 @@ export const topic: Topic = {
       id: 'pipelining-performance-bulk-load',
       kind: 'open',
       level: 'intermediate',
+      versions: 'Redis 3.0+ · Valkey 7.2+',
       question: 'You must load 10 million records into Redis as fast as possible. How do you do it?',
       keyPoints: [
         'Pipeline in batches (hundreds to thousands of commands), never one round trip per record',

@@ -15,6 +15,7 @@ export const topic: Topic = {
       id: 'replication-sentinel-async',
       kind: 'choice',
       level: 'beginner',
+      versions: 'Redis 2.8+ · Valkey 7.2+',
       question: 'A client gets OK for a SET from the primary. Is the write on the replicas at that moment?',
       options: [
         {
@@ -43,6 +44,7 @@ export const topic: Topic = {
       id: 'replication-sentinel-psync',
       kind: 'choice',
       level: 'intermediate',
+      versions: 'Redis 4.0+ · Valkey 7.2+',
       question: 'A replica loses its link for 10 seconds and reconnects. What decides between a partial and a full resynchronisation?',
       options: [
         {
@@ -63,7 +65,7 @@ export const topic: Topic = {
       ],
       explanation:
         'The primary keeps the most recent part of the replication stream in a circular backlog (repl-backlog-size, 1 MB by ' +
-        'default). A replica whose offset is still covered gets a partial resync; if the gap is larger, it needs a full ' +
+        'default in Redis, 10 MB in Valkey 8). A replica whose offset is still covered gets a partial resync; if the gap is larger, it needs a full ' +
         'sync, which is expensive for both sides. Size the backlog for your write rate times the longest outage you want to ' +
         'survive cheaply.',
       proof: ['CONFIG GET repl-backlog-size', 'INFO replication'],
@@ -72,6 +74,7 @@ export const topic: Topic = {
       id: 'replication-sentinel-wait',
       kind: 'choice',
       level: 'intermediate',
+      versions: 'Redis 3.0+ · Valkey 7.2+',
       question: 'What does `WAIT 1 100` after a write give you?',
       options: [
         {
@@ -105,6 +108,7 @@ export const topic: Topic = {
       id: 'replication-sentinel-min-replicas',
       kind: 'choice',
       level: 'advanced',
+      versions: 'Redis 5.0+ · Valkey 7.2+',
       question: 'A primary has `min-replicas-to-write 1` and `min-replicas-max-lag 10`. What does that do?',
       options: [
         {
@@ -132,6 +136,7 @@ export const topic: Topic = {
       id: 'replication-sentinel-quorum',
       kind: 'choice',
       level: 'intermediate',
+      versions: 'Redis 2.8+ · Valkey 7.2+',
       question: 'You run 5 Sentinels with quorum 2 for a primary. What is needed for a failover to happen?',
       options: [
         {
@@ -161,6 +166,7 @@ export const topic: Topic = {
       id: 'replication-sentinel-client-discovery',
       kind: 'choice',
       level: 'beginner',
+      versions: 'Redis 2.8+ · Valkey 7.2+',
       question: 'How does a Sentinel-aware client find the current primary?',
       options: [
         {
@@ -190,6 +196,7 @@ export const topic: Topic = {
       id: 'replication-sentinel-split-brain',
       kind: 'choice',
       level: 'advanced',
+      versions: 'Redis 2.8+ · Valkey 7.2+',
       question:
         'A network partition isolates the old primary with a few application servers; on the majority side Sentinel promotes a replica. When the partition heals, what happens to writes the old primary accepted meanwhile?',
       options: [
@@ -218,6 +225,7 @@ export const topic: Topic = {
       id: 'replication-sentinel-replica-writes',
       kind: 'choice',
       level: 'beginner',
+      versions: 'Redis 5.0+ · Valkey 7.2+',
       question: 'An application accidentally sends `SET k v` to a replica with the default configuration. What happens?',
       options: [
         {
@@ -246,6 +254,7 @@ export const topic: Topic = {
       id: 'replication-sentinel-wait-standalone',
       kind: 'predict',
       level: 'intermediate',
+      versions: 'Redis 3.0+ · Valkey 7.2+',
       question: 'This server has no replicas. After a write, what does WAIT for one replica with a 100 ms timeout reply?',
       commands: ['SET {ns}order:1 paid', 'WAIT 1 100'],
       answer: '(integer) 0',
@@ -258,6 +267,7 @@ export const topic: Topic = {
       id: 'replication-sentinel-backlog-size',
       kind: 'predict',
       level: 'advanced',
+      versions: 'Redis 2.8+ (1 MB) · Valkey 7.2 (1 MB) · Valkey 8.0+ (10 MB)',
       question: 'With the default configuration, how big is the replication backlog used for partial resyncs?',
       commands: ['CONFIG GET repl-backlog-size'],
       answer: '1) "repl-backlog-size" 2) "1048576"',
@@ -271,6 +281,7 @@ export const topic: Topic = {
       id: 'replication-sentinel-wait-cmd',
       kind: 'command',
       level: 'intermediate',
+      versions: 'Redis 3.0+ · Valkey 7.2+',
       question:
         'Record the payment: set `{ns}payment:7` to captured, then ask Redis to wait up to 200 ms for at least one replica to acknowledge it. (This server has no replica, so the wait will report 0.)',
       setup: [],
@@ -298,6 +309,7 @@ export const topic: Topic = {
       id: 'replication-sentinel-lost-writes',
       kind: 'open',
       level: 'advanced',
+      versions: 'Redis 3.0+ · Valkey 7.2+',
       question: 'In a primary + 2 replicas + 3 Sentinels deployment, how can acknowledged writes be lost, and how do you reduce the risk?',
       keyPoints: [
         'Asynchronous replication: the primary fails before replicas received the last writes, and a replica is promoted',
@@ -315,6 +327,7 @@ export const topic: Topic = {
       id: 'replication-sentinel-read-replicas',
       kind: 'open',
       level: 'intermediate',
+      versions: 'Redis 3.2+ · Valkey 7.2+',
       question: 'You send reads to replicas to scale. What consistency problems appear and how do you deal with them?',
       keyPoints: [
         'Replicas lag: a client may not read its own write right after making it',

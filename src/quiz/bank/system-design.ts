@@ -21,6 +21,7 @@ export const topic: Topic = {
       id: 'system-design-fixed-window',
       kind: 'choice',
       level: 'intermediate',
+      versions: 'Redis 7.0+ · Valkey 7.2+',
       question:
         'A rate limiter runs `INCR rate:<ip>` and, when the reply is 1, sends `EXPIRE rate:<ip> 60` as a second command. ' +
         'What is wrong with it? (Pick all that apply.)',
@@ -63,6 +64,7 @@ export const topic: Topic = {
       id: 'system-design-sliding-log',
       kind: 'predict',
       level: 'intermediate',
+      versions: 'Redis 2.6+ · Valkey 7.2+',
       question:
         'A sliding-log limiter keeps one sorted-set member per request, scored by its time in milliseconds. At time ' +
         '70000, with a 60-second window, it drops entries that fell out of the window and counts the rest. What does ZCARD return?',
@@ -85,6 +87,7 @@ export const topic: Topic = {
       id: 'system-design-token-bucket',
       kind: 'choice',
       level: 'advanced',
+      versions: 'Redis 5.0+ · Valkey 7.2+',
       question:
         'You implement a token bucket per API key as a hash with `tokens` and `last_refill`. Why is it usually written as ' +
         'a Lua script (or a function)?',
@@ -120,6 +123,7 @@ export const topic: Topic = {
       id: 'system-design-leaderboard',
       kind: 'command',
       level: 'beginner',
+      versions: 'Redis 1.2+ · Valkey 7.2+',
       question:
         'Bob just scored 40 more points. Add them to his score in the weekly leaderboard `{ns}lb:weekly` atomically, without reading it first.',
       setup: ['ZADD {ns}lb:weekly 120 ada 95 bob 150 cy'],
@@ -130,13 +134,14 @@ export const topic: Topic = {
         'ZINCRBY adds to the score and repositions the member in O(log N) in one atomic step; ZADD would replace the ' +
         'score with 40. Reading the score, adding in the application and writing it back loses updates under ' +
         'concurrency. `ZADD key INCR 40 bob` is equivalent, and ZADD GT (6.2+) keeps only a higher score for ' +
-        '"best score" boards. Ranks come from ZREVRANK (0-based) and the top 10 from `ZRANGE key 0 9 REV WITHSCORES`.',
+        '"best score" boards. Ranks come from ZREVRANK (0-based) and the top 10 from `ZRANGE key 0 9 REV WITHSCORES` (6.2+).',
       proof: ['ZINCRBY {ns}lb:weekly 40 bob', 'ZREVRANK {ns}lb:weekly bob', 'ZRANGE {ns}lb:weekly 0 9 REV WITHSCORES'],
     },
     {
       id: 'system-design-fan-out',
       kind: 'choice',
       level: 'intermediate',
+      versions: 'Redis 2.0+ · Valkey 7.2+',
       question: 'A social app keeps home timelines in Redis. A few accounts have 20 million followers. What design do large systems use?',
       options: [
         {
@@ -171,6 +176,7 @@ export const topic: Topic = {
       id: 'system-design-geo-search',
       kind: 'command',
       level: 'intermediate',
+      versions: 'Redis 6.2+ · Valkey 7.2+',
       question: 'Find the stores in `{ns}stores` within 5 km of longitude 13.41, latitude 52.52, nearest first.',
       setup: ['GEOADD {ns}stores 13.4050 52.5200 mitte 13.4500 52.5100 friedrichshain 13.2000 52.4000 potsdam'],
       check: learnerReply('mitte, then friedrichshain', (reply) => {
@@ -191,6 +197,7 @@ export const topic: Topic = {
       id: 'system-design-redis-vs-database',
       kind: 'choice',
       level: 'intermediate',
+      versions: 'Redis 3.0+ · Valkey 7.2+',
       question: 'When is Redis a poor choice as the primary, and only, store for some data? (Pick all that apply.)',
       options: [
         {
@@ -224,6 +231,7 @@ export const topic: Topic = {
       id: 'system-design-memory-sizing',
       kind: 'choice',
       level: 'advanced',
+      versions: 'Redis 4.0+ · Valkey 7.2+',
       question: 'You will store 10 million sessions of about 300 bytes each, as strings with TTLs. How do you size the Redis instance?',
       options: [
         {
@@ -258,6 +266,7 @@ export const topic: Topic = {
       id: 'system-design-dedup',
       kind: 'choice',
       level: 'intermediate',
+      versions: 'Redis 2.6.12+ · Valkey 7.2+',
       question:
         'A webhook consumer receives each event at least once, sometimes two or three times within a minute. How do you process each event ID once?',
       options: [
@@ -293,6 +302,7 @@ export const topic: Topic = {
       id: 'system-design-scheduler-claim',
       kind: 'predict',
       level: 'intermediate',
+      versions: 'Redis 2.4+ · Valkey 7.2+',
       question:
         'Due jobs sit in a sorted set scored by run time. Two workers both read `job:a` with ZRANGEBYSCORE and each claims ' +
         "it with ZREM before running it. What does the second worker's ZREM return?",
@@ -310,6 +320,7 @@ export const topic: Topic = {
       id: 'system-design-session-store',
       kind: 'choice',
       level: 'beginner',
+      versions: 'Redis 2.6+ · Valkey 7.2+',
       question: 'Which session-store designs are sound? (Pick all that apply.)',
       options: [
         {
@@ -325,7 +336,7 @@ export const topic: Topic = {
         {
           text: 'One big hash `sessions` with a field per session, expired with EXPIRE',
           correct: false,
-          why: 'EXPIRE applies to the whole key, so every session would vanish together (per-field HEXPIRE only arrived in 7.4).',
+          why: 'EXPIRE applies to the whole key, so every session would vanish together (per-field HEXPIRE only arrived in Redis 7.4 and Valkey 9.0).',
         },
         {
           text: 'No TTL, so users stay logged in; delete the session on logout',
@@ -348,6 +359,7 @@ export const topic: Topic = {
       id: 'system-design-redis-failure',
       kind: 'open',
       level: 'intermediate',
+      versions: 'Redis 2.8+ · Valkey 7.2+',
       question:
         '"How do you handle Redis failures?" The interviewer wants more than a try/catch around GET that falls back to the ' +
         'database. What do you cover?',
@@ -355,7 +367,7 @@ export const topic: Topic = {
         'Short client timeouts and a circuit breaker: when Redis is down, skip it fast instead of making every request wait for a timeout.',
         'Fallback per use case: a cache falls back to the database, but protect the database (rate limits, request coalescing) because it suddenly takes the full load; a rate limiter fails open or closed by policy; sessions and locks degrade or fail closed.',
         'High availability: replicas with Sentinel, or Redis Cluster, for automatic failover, and clients that follow topology changes.',
-        'Durability: RDB and AOF (appendfsync everysec can lose about a second of writes); asynchronous replication can lose acknowledged writes on failover.',
+        'Durability: RDB and AOF (appendfsync everysec can lose about a second of writes, up to about two when fsync lags); asynchronous replication can lose acknowledged writes on failover.',
         'Recovery: warm a cold cache gradually, keep TTL jitter, and alert on replication, memory and latency before users notice.',
       ],
       explanation:
@@ -368,6 +380,7 @@ export const topic: Topic = {
       id: 'system-design-race-conditions',
       kind: 'open',
       level: 'intermediate',
+      versions: 'Redis 6.2+ · Valkey 7.2+',
       question: '"How do you prevent race conditions with Redis?" Give the toolbox and say when you would use each tool.',
       keyPoints: [
         'Single atomic commands first: INCR, HINCRBY, ZINCRBY, SET with NX/XX and EX, LMOVE, ZADD GT; no read-modify-write in the application.',
@@ -386,6 +399,7 @@ export const topic: Topic = {
       id: 'system-design-hot-keys',
       kind: 'open',
       level: 'advanced',
+      versions: 'Redis 6.0+ · Valkey 7.2+',
       question:
         '"How do you handle hot keys?" One key (a flash-sale product, a viral post) takes a large share of all traffic. ' +
         'How do you detect it and relieve it?',

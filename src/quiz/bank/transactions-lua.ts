@@ -15,6 +15,7 @@ export const topic: Topic = {
       id: 'transactions-lua-no-rollback',
       kind: 'choice',
       level: 'beginner',
+      versions: 'Redis 2.6+ · Valkey 7.2+',
       question: 'Inside MULTI/EXEC, the second of three commands fails at run time with WRONGTYPE. What happens to the first and third?',
       options: [
         {
@@ -43,6 +44,7 @@ export const topic: Topic = {
       id: 'transactions-lua-queue-errors',
       kind: 'choice',
       level: 'intermediate',
+      versions: 'Redis 2.6.5+ · Valkey 7.2+',
       question: 'While queueing a transaction, one command has the wrong number of arguments. What happens at EXEC?',
       options: [
         {
@@ -70,6 +72,7 @@ export const topic: Topic = {
       id: 'transactions-lua-watch',
       kind: 'choice',
       level: 'intermediate',
+      versions: 'Redis 2.2+ · Valkey 7.2+',
       question: 'What does WATCH do in a check-and-set transaction?',
       options: [
         {
@@ -98,6 +101,7 @@ export const topic: Topic = {
       id: 'transactions-lua-script-atomicity',
       kind: 'choice',
       level: 'intermediate',
+      versions: 'Redis 7.0+ · Valkey 7.2+ (the same 5 s limit was lua-time-limit since 2.6)',
       question: 'What do other clients experience while a Lua script runs via EVAL? (pick all that apply)',
       options: [
         {
@@ -108,7 +112,7 @@ export const topic: Topic = {
         {
           text: 'If it runs longer than busy-reply-threshold (5 s by default), other clients get BUSY errors',
           correct: true,
-          why: 'The server stays unavailable for normal commands; it only accepts SCRIPT KILL or SHUTDOWN NOSAVE.',
+          why: 'The server stays unavailable for normal commands; it only accepts SCRIPT KILL (FUNCTION KILL for a function) or SHUTDOWN NOSAVE.',
         },
         {
           text: 'The script runs on a separate thread so other clients are unaffected',
@@ -131,6 +135,7 @@ export const topic: Topic = {
       id: 'transactions-lua-declare-keys',
       kind: 'choice',
       level: 'advanced',
+      versions: 'Redis 6.0+ · Valkey 7.2+',
       question: 'Why should a Lua script receive every key it touches through KEYS instead of building key names inside the script?',
       options: [
         {
@@ -165,6 +170,7 @@ export const topic: Topic = {
       id: 'transactions-lua-functions',
       kind: 'choice',
       level: 'intermediate',
+      versions: 'Redis 7.0+ · Valkey 7.2+',
       question: 'How do Redis 7 Functions differ from EVAL scripts? (pick all that apply)',
       options: [
         {
@@ -200,6 +206,7 @@ export const topic: Topic = {
       id: 'transactions-lua-unkillable',
       kind: 'choice',
       level: 'advanced',
+      versions: 'Redis 2.6+ · Valkey 7.2+',
       question: 'A script wrote a key and then entered an infinite loop. Other clients get BUSY. What can you do?',
       options: [
         {
@@ -219,7 +226,7 @@ export const topic: Topic = {
         },
       ],
       explanation:
-        'SCRIPT KILL (or FUNCTION KILL for functions) stops a script that has not written anything yet. Once it has written, ' +
+        'SCRIPT KILL (or FUNCTION KILL for functions, 7.0+) stops a script that has not written anything yet. Once it has written, ' +
         'stopping it would break atomicity, so the only way out is SHUTDOWN NOSAVE, losing data since the last save. ' +
         'Read-only scripts (EVAL_RO or the no-writes flag, 7.0+) can always be killed.',
     },
@@ -227,6 +234,7 @@ export const topic: Topic = {
       id: 'transactions-lua-exec-partial',
       kind: 'predict',
       level: 'intermediate',
+      versions: 'Redis 2.6+ · Valkey 7.2+',
       question: 'One queued command hits a key of the wrong type. What does EXEC reply?',
       setup: ['HSET {ns}user name Ada'],
       commands: ['MULTI', 'SET {ns}greeting hi', 'INCR {ns}user', 'EXEC'],
@@ -239,6 +247,7 @@ export const topic: Topic = {
       id: 'transactions-lua-execabort',
       kind: 'predict',
       level: 'intermediate',
+      versions: 'Redis 2.6.5+ · Valkey 7.2+',
       question: 'A command with a missing argument is queued. What does EXEC reply?',
       commands: ['MULTI', 'SET {ns}a 1', 'INCRBY {ns}a', 'EXEC'],
       answer: '(error) EXECABORT Transaction discarded because of previous errors.',
@@ -250,6 +259,7 @@ export const topic: Topic = {
       id: 'transactions-lua-watch-own-write',
       kind: 'predict',
       level: 'advanced',
+      versions: 'Redis 2.2+ · Valkey 7.2+',
       question: 'A client watches a key and then modifies it itself before MULTI. What does EXEC reply?',
       setup: ['SET {ns}stock 5'],
       commands: ['WATCH {ns}stock', 'SET {ns}stock 4', 'MULTI', 'DECR {ns}stock', 'EXEC'],
@@ -262,6 +272,7 @@ export const topic: Topic = {
       id: 'transactions-lua-script-partial-write',
       kind: 'predict',
       level: 'advanced',
+      versions: 'Redis 2.6+ · Valkey 7.2+',
       question: 'A script sets a key and then fails on the next call. What does the final GET reply?',
       commands: ["EVAL \"redis.call('SET', KEYS[1], 'draft') return redis.call('INCR', KEYS[1])\" 1 {ns}doc", 'GET {ns}doc'],
       answer: '"draft"',
@@ -274,6 +285,7 @@ export const topic: Topic = {
       id: 'transactions-lua-noscript',
       kind: 'predict',
       level: 'beginner',
+      versions: 'Redis 2.6+ · Valkey 7.2+ (Valkey 8 shortens the message)',
       question: 'A client calls EVALSHA with a digest the server has never loaded. What is the reply?',
       commands: ['EVALSHA ffffffffffffffffffffffffffffffffffffffff 0'],
       answer: '(error) NOSCRIPT No matching script. Please use EVAL.',
@@ -289,6 +301,7 @@ export const topic: Topic = {
       id: 'transactions-lua-transfer',
       kind: 'command',
       level: 'intermediate',
+      versions: 'Redis 1.2+ · Valkey 7.2+',
       question:
         'Move 30 from `{ns}acct:a` to `{ns}acct:b` so that no other client can ever observe the money missing from both: use a transaction.',
       setup: ['SET {ns}acct:a 100', 'SET {ns}acct:b 0'],
@@ -305,6 +318,7 @@ export const topic: Topic = {
       id: 'transactions-lua-counter-with-ttl',
       kind: 'command',
       level: 'advanced',
+      versions: 'Redis 2.6+ · Valkey 7.2+',
       question:
         'With a single EVAL, increment `{ns}hits` and, only when this increment created the counter, give it a 60-second TTL (the fixed-window rate limiter, without the INCR-then-EXPIRE race).',
       setup: [],
@@ -325,6 +339,7 @@ export const topic: Topic = {
       id: 'transactions-lua-choose-tool',
       kind: 'open',
       level: 'intermediate',
+      versions: 'Redis 2.6+ · Valkey 7.2+',
       question: 'Compare MULTI/EXEC, WATCH + MULTI/EXEC and a Lua script (or Function). When do you pick each?',
       keyPoints: [
         'MULTI/EXEC: several writes applied together with no interleaving, when no decision depends on a read',
@@ -342,6 +357,7 @@ export const topic: Topic = {
       id: 'transactions-lua-lock-release',
       kind: 'open',
       level: 'advanced',
+      versions: 'Redis 2.6.12+ · Valkey 7.2+',
       question: 'Implement a distributed lock with Redis. How do you acquire it, and why must release be a script?',
       keyPoints: [
         'Acquire: SET lock:res <random token> NX PX <ttl>, in one command so the lock cannot be left without expiry',
