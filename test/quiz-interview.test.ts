@@ -370,7 +370,7 @@ describe('an interview, answered', () => {
     for (const q of result.questions) expect(cards[q.id]).toMatchObject({ reps: 1, lastGrade: q.rating, due: q.due });
 
     // Asked with its budget, the time shown when answered; model answers only after the last question.
-    expect(text).toMatch(/Mock interview · advanced · 6 questions · 6 min · about 1 min a question/);
+    expect(text).toMatch(/Mock interview · advanced · 6 questions · 6 min\nabout 1 min a question/);
     expect(text).toMatch(/Question 1\/6 · .* · 1 min ─/);
     expect(text).toMatch(/1 min 30 s · over time \(budget 1 min\)/);
     expect(text).toMatch(/40 s of 1 min/);

@@ -1,4 +1,5 @@
-// The home menu (`redis-learn` in a terminal): continue, lessons by level, quiz, review, bench, REPL, progress, quit.
+// The home menu (`redis-learn` in a terminal): continue, lessons by level, quiz, mock interview, review, bench, REPL,
+// progress, quit.
 import { LEVELS } from '../engine/types.js';
 import { RedisLearnError, errorMessage, isPromptCancelled } from '../errors.js';
 import { loadProgress } from '../progress/store.js';
@@ -31,6 +32,7 @@ export async function homeCommand(g: GlobalOptions): Promise<void> {
     }
     choices.push({ name: 'Lessons by level', value: 'lessons' });
     choices.push({ name: 'Quiz: interview questions', value: 'quiz' });
+    choices.push({ name: 'Mock interview: timed, with model answers to grade yourself', value: 'interview' });
     const reviewLabel =
       quiz.due > 0
         ? `${quiz.due} due`
@@ -90,6 +92,11 @@ export async function homeCommand(g: GlobalOptions): Promise<void> {
     if (pick === 'quiz' || pick === 'review') {
       const { quizCommand } = await import('./quiz.js');
       await runSafely(() => quizCommand({ count: 10, review: pick === 'review' }, g));
+      continue;
+    }
+    if (pick === 'interview') {
+      const { quizCommand } = await import('./quiz.js');
+      await runSafely(() => quizCommand({ interview: true }, g));
       continue;
     }
     if (pick === 'bench') {

@@ -291,10 +291,8 @@ export async function runInterview(opts: InterviewOptions): Promise<InterviewRes
     out('No question fits an interview with these options.');
   } else {
     out('');
-    out(
-      c.bold(`Mock interview · ${opts.level} · ${plural(total, 'question')} · ${formatDuration(budget * total)}`) +
-        c.dim(` · about ${formatDuration(budget)} a question · seed ${opts.seed} (replay with --seed ${opts.seed})`),
-    );
+    out(c.bold(`Mock interview · ${opts.level} · ${plural(total, 'question')} · ${formatDuration(budget * total)}`));
+    out(c.dim(`about ${formatDuration(budget)} a question · seed ${opts.seed} (replay with --seed ${opts.seed})`));
     for (const n of opts.plan.notes) out(c.dim(`  note: ${n}`));
     out(
       c.dim(
