@@ -99,8 +99,13 @@ export const aclBasicsSteps: StepSpec[] = [
       note(APP_HOST, 'bind 127.0.0.1 only', await ask(APP_HOST));
       ctx.table(['client from', 'server', 'PING · HGET the secret'], rows);
       ctx.say(
-        `${denied} of ${tries} anonymous connections from ${APP_HOST} were refused with DENIED while protected mode was on; ` +
-          `with it off, the same client ${open[1]?.ok ? 'read the database password' : 'got in'}. Bound to 127.0.0.1 only, it cannot even connect.`,
+        denied > 0
+          ? `${denied} of ${tries} anonymous connections from ${APP_HOST} were refused with DENIED while protected mode was on; ` +
+              `with it off, the same client ${open[1]?.ok ? 'read the database password' : 'got in'}. Bound to 127.0.0.1 only, it cannot even connect.`
+          : // Redis 7.0 counts only 127.0.0.1 and ::1 as local; newer servers (seen: Redis 8.0, Valkey 8.1) the whole 127/8.
+            `0 of ${tries} anonymous connections from ${APP_HOST} were refused: this server counts every 127.x.x.x address as ` +
+              `local (Redis 7.0 counted only 127.0.0.1 and ::1), so protected mode does not apply to ${APP_HOST}. From a real ` +
+              `network address it answers DENIED while the default user has no password. Bound to 127.0.0.1 only, ${APP_HOST} cannot even connect.`,
       );
     },
   },

@@ -9,8 +9,13 @@ import type { Check, LessonContext } from '../../../engine/types.js';
 import { errorMessage } from '../../../errors.js';
 import { K, SECRET_VALUE } from '../shared.js';
 
-/** How the default user reads in ACL LIST on a fresh Redis 7.0. */
+/** How the default user reads in ACL LIST on a fresh Redis 7.0 (7.2+ and Valkey also print sanitize-payload). */
 export const DEFAULT_LINE = 'user default on nopass ~* &* +@all';
+
+/** An ACL LIST line without the flags some versions print for every user by default. */
+export function aclLineCore(line: string | undefined): string | undefined {
+  return line?.replace(/ sanitize-payload\b/, '');
+}
 
 const originalConf = new WeakMap<Lab, string>();
 
@@ -73,7 +78,7 @@ async function restoreServer(ctx: LessonContext): Promise<void> {
   if (users.length) await admin.call('ACL', 'DELUSER', ...users);
   await admin.call('ACL', 'SETUSER', 'default', 'on', 'nopass', 'clearselectors', 'resetkeys', '~*', 'resetchannels', '&*', '+@all');
   const line = ((await admin.call('ACL', 'LIST')) as string[]).find((l) => l.startsWith('user default '));
-  if (line !== DEFAULT_LINE) throw new Error(`the default user reads "${line ?? '(missing)'}"`);
+  if (aclLineCore(line) !== DEFAULT_LINE) throw new Error(`the default user reads "${line ?? '(missing)'}"`);
   const settings: string[] = [];
   if ((await configGet(admin, 'protected-mode')) !== 'yes') settings.push('protected-mode', 'yes');
   if ((await configGet(admin, 'bind')) !== '127.0.0.1') settings.push('bind', '127.0.0.1');
