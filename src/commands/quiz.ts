@@ -107,25 +107,17 @@ async function printList(entries: BankEntry[], json: boolean): Promise<void> {
 }
 
 async function runQuiz(opts: QuizOptions, g: GlobalOptions, filter: ValidFilter): Promise<void> {
-  const [
-    { loadProgress, updateProgress },
-    { needsRedis },
-    { selectRound },
-    { randomSeed },
-    { plural },
-    runner,
-    { quizSummary, nothingDueLine },
-    { c },
-  ] = await Promise.all([
-    import('../progress/store.js'),
-    import('../quiz/bank.js'),
-    import('../quiz/select.js'),
-    import('../util/random.js'),
-    import('../util/plural.js'),
-    import('../quiz/runner.js'),
-    import('../quiz/summary.js'),
-    import('../ui/theme.js'),
-  ]);
+  const [{ loadProgress }, { needsRedis }, { selectRound }, { randomSeed }, { plural }, runner, { quizSummary, nothingDueLine }, { c }] =
+    await Promise.all([
+      import('../progress/store.js'),
+      import('../quiz/bank.js'),
+      import('../quiz/select.js'),
+      import('../util/random.js'),
+      import('../util/plural.js'),
+      import('../quiz/runner.js'),
+      import('../quiz/summary.js'),
+      import('../ui/theme.js'),
+    ]);
   const { TOPICS } = await import('../quiz/bank/index.js');
   const json = Boolean(opts.json);
   // With --json, stdout carries only the final object: everything a person reads goes to stderr.
@@ -192,7 +184,7 @@ async function runQuiz(opts: QuizOptions, g: GlobalOptions, filter: ValidFilter)
     if (sb) await closeSession(sb);
   }
 
-  const after = recordRound(result.asked, () => runner.toStoredRound(result, new Date()), updateProgress, loadProgress);
+  const after = await recordRound(result.asked, () => runner.toStoredRound(result, new Date()));
   printWarnings(after.warnings);
   const s = quizSummary(after.progress);
   for (const line of runner.summaryLines(result, topicTitle, s.nextDue, s.due)) out(line);
@@ -202,16 +194,15 @@ async function runQuiz(opts: QuizOptions, g: GlobalOptions, filter: ValidFilter)
 }
 
 async function runInterviewCommand(opts: QuizOptions, g: GlobalOptions, filter: ValidFilter): Promise<void> {
-  const [{ loadProgress, updateProgress }, { needsRedis }, interview, { randomSeed }, { quizSummary }, { describeDue }, { c }] =
-    await Promise.all([
-      import('../progress/store.js'),
-      import('../quiz/bank.js'),
-      import('../quiz/interview.js'),
-      import('../util/random.js'),
-      import('../quiz/summary.js'),
-      import('../quiz/scheduler.js'),
-      import('../ui/theme.js'),
-    ]);
+  const [{ loadProgress }, { needsRedis }, interview, { randomSeed }, { quizSummary }, { describeDue }, { c }] = await Promise.all([
+    import('../progress/store.js'),
+    import('../quiz/bank.js'),
+    import('../quiz/interview.js'),
+    import('../util/random.js'),
+    import('../quiz/summary.js'),
+    import('../quiz/scheduler.js'),
+    import('../ui/theme.js'),
+  ]);
   const json = Boolean(opts.json);
   const { progress, warnings } = loadProgress();
   printWarnings(warnings);
@@ -252,7 +243,7 @@ async function runInterviewCommand(opts: QuizOptions, g: GlobalOptions, filter: 
     if (sb) await closeSession(sb);
   }
 
-  const after = recordRound(result.asked, () => interview.toStoredInterview(result, new Date()), updateProgress, loadProgress);
+  const after = await recordRound(result.asked, () => interview.toStoredInterview(result, new Date()));
   printWarnings(after.warnings);
   const s = quizSummary(after.progress);
   if (s.nextDue) {
@@ -266,14 +257,10 @@ async function runInterviewCommand(opts: QuizOptions, g: GlobalOptions, filter: 
  * Adds a round to the quiz history when anything was asked (the history feeds accuracy figures; a thousand rounds is
  * plenty) and returns the progress as it is now.
  */
-function recordRound(
-  asked: number,
-  round: () => QuizRound,
-  update: typeof import('../progress/store.js').updateProgress,
-  load: typeof import('../progress/store.js').loadProgress,
-): LoadedProgress {
-  if (asked === 0) return load();
-  return update((p) => {
+async function recordRound(asked: number, round: () => QuizRound): Promise<LoadedProgress> {
+  const { loadProgress, updateProgress } = await import('../progress/store.js');
+  if (asked === 0) return loadProgress();
+  return updateProgress((p) => {
     p.quiz.rounds.push(round());
     if (p.quiz.rounds.length > 1000) p.quiz.rounds.splice(0, p.quiz.rounds.length - 1000);
   });

@@ -12,6 +12,7 @@ import type { QuizInput } from './input.js';
 import { QuestionUnavailable, checkCommandAnswer, prepareQuestion, runPredictCommands } from './live.js';
 import { optionOrder, shownCorrect, shownOptions, toBankPicks } from './option-order.js';
 import { describeDue, newCard, review, type Rating } from './scheduler.js';
+import { hang, md } from './runner.js';
 import { selectRound } from './select.js';
 import type { TopicTally } from './summary.js';
 import { expectedReply, type Question, type QuestionKind, type QuizLevel, type Topic } from './types.js';
@@ -247,21 +248,6 @@ export interface InterviewOptions {
 type Answered = Omit<InterviewQuestion, 'score' | 'result' | 'rating' | 'due'> & { entry: BankEntry };
 
 class InputEnded extends Error {}
-
-/** Markdown inline code becomes cyan on a colour terminal; without colour the backticks stay as they are. */
-function md(text: string): string {
-  return c.level > 0 ? text.replace(/`([^`]+)`/g, (_m, code: string) => c.cyan(code)) : text;
-}
-
-/** A hanging indent: the prefix on the first line, the text wrapped beside it. */
-function hang(prefix: string, text: string): string {
-  const width = Math.min(process.stdout.columns || 88, 100) - 2 - displayWidth(prefix);
-  const pad = ' '.repeat(displayWidth(prefix));
-  return wrap(text, Math.max(30, width))
-    .split('\n')
-    .map((line, i) => (i === 0 ? prefix : pad) + line)
-    .join('\n');
-}
 
 const rule = (head: string): string => c.bold(`── ${head} ${'─'.repeat(Math.max(2, 70 - displayWidth(head)))}`);
 

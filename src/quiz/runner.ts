@@ -78,7 +78,7 @@ export interface RoundOptions {
 const visible = displayWidth;
 
 /** A hanging indent: the prefix on the first line, the text wrapped beside it. */
-function hang(prefix: string, text: string): string {
+export function hang(prefix: string, text: string): string {
   const width = Math.min(process.stdout.columns || 88, 100) - 2 - visible(prefix);
   const pad = ' '.repeat(visible(prefix));
   return wrap(text, Math.max(30, width))
@@ -88,7 +88,7 @@ function hang(prefix: string, text: string): string {
 }
 
 /** Markdown inline code becomes cyan on a colour terminal; without colour the backticks stay as they are. */
-function md(text: string): string {
+export function md(text: string): string {
   return c.level > 0 ? text.replace(/`([^`]+)`/g, (_m, code: string) => c.cyan(code)) : text;
 }
 
