@@ -5,6 +5,7 @@ import { adminCall, adminInfo, adminString, parseFields } from '../../../lab/adm
 import type { Lab } from '../../../lab/lab.js';
 import type { LabNode } from '../../../lab/node-process.js';
 import { CLUSTER_SLOT_RANGES } from '../../../lab/topology.js';
+import { sleep } from '../../../patterns/index.js';
 
 export const SLOTS = 16384;
 
@@ -23,7 +24,8 @@ export interface Formed {
 
 const formedByLab = new WeakMap<Lab, Promise<Formed>>();
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+// The library's sleep, re-exported for this lesson's steps.
+export { sleep };
 
 /** One line of a node's CLUSTER NODES, with the open-migration markers parseClusterNodes leaves out. */
 export interface ViewLine {

@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import type { LessonContext, LessonLab } from '../../../engine/types.js';
 import { adminCall, adminInfo } from '../../../lab/admin.js';
 import type { LabNode } from '../../../lab/node-process.js';
+import { sleep } from '../../../patterns/index.js';
 
 /** The single topology's node. */
 export const NODE = 'node';
@@ -20,7 +21,8 @@ export function nodeOf(ctx: LessonContext): LabNode {
   return labOf(ctx).lab.node(NODE);
 }
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+// The library's sleep, re-exported for this lesson's steps.
+export { sleep };
 
 /** `INFO persistence` as fields, over a bare socket (works while the lesson's own connections reconnect). */
 export function persistence(ctx: LessonContext): Promise<Record<string, string>> {

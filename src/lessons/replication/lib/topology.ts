@@ -7,6 +7,7 @@ import type { Lab } from '../../../lab/lab.js';
 import type { LabNode } from '../../../lab/node-process.js';
 import { processState } from '../../../lab/probe.js';
 import type { LessonContext } from '../../../engine/types.js';
+import { sleep } from '../../../patterns/index.js';
 
 export const PRIMARY = 'primary';
 export const REPLICAS = ['replica-1', 'replica-2'] as const;
@@ -26,7 +27,8 @@ export const DEFAULT_SETTINGS: readonly (readonly [string, string])[] = [
   ['client-output-buffer-limit', 'normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60'],
 ];
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+// The library's sleep, re-exported for this lesson's steps.
+export { sleep };
 
 export function labOf(ctx: LessonContext): Lab {
   if (!ctx.lab) throw new Error('the replication lesson runs on a replication lab');

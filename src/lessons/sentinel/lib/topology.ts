@@ -6,6 +6,7 @@ import type { Lab } from '../../../lab/lab.js';
 import type { LabNode } from '../../../lab/node-process.js';
 import { processState } from '../../../lab/probe.js';
 import { SENTINEL_DOWN_AFTER_MS, SENTINEL_FAILOVER_TIMEOUT_MS, SENTINEL_MASTER_NAME, SENTINEL_QUORUM } from '../../../lab/topology.js';
+import { sleep } from '../../../patterns/index.js';
 
 export const MASTER = SENTINEL_MASTER_NAME;
 export const SENTINELS = ['sentinel-1', 'sentinel-2', 'sentinel-3'] as const;
@@ -22,7 +23,8 @@ export interface Layout {
 
 export const START: Layout = { primary: 'primary', replicas: ['replica-1', 'replica-2'] };
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+// The library's sleep, re-exported for this lesson's steps.
+export { sleep };
 
 /** Polls `probe` every 50 ms until it returns null or `ms` pass; returns the last reason (null: done). */
 export async function until(ms: number, probe: () => Promise<string | null>): Promise<string | null> {

@@ -1,5 +1,6 @@
 // Watches a key with a millisecond TTL count down until Redis reports it gone.
 import type { Redis } from 'ioredis';
+import { sleep } from '../../../patterns/index.js';
 
 export interface TtlReading {
   /** Milliseconds since the key was written. */
@@ -14,8 +15,6 @@ export interface WatchOptions {
   /** Stops after this many readings even if the key is still there (keeps the watch bounded). */
   maxReadings: number;
 }
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Writes `value` with a PX TTL, then polls PTTL until it reports -2 (or maxReadings is reached). */
 export async function watchExpiry(
